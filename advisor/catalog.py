@@ -1,0 +1,99 @@
+"""The rule catalog, read from the rule metadata on the shapes (never typed anywhere else)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from advisor.errors import KnowledgeBaseError
+from advisor.namespaces import HVS
+from advisor.report import Explanation, Severity, Source
+
+SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+
+
+class Rule(BaseModel):
+    id: str
+    title: str
+    severity: Severity
+    category: str
+    category_id: str
+    shape: str
+    message: str
+    rationale: str
+    section: str | None
+    section_id: str | None
+    quotation: str | None
+    references: list[str]
+    impact: str
+    remediation: str
+    applies_to: list[str]
+    did_you_mean: bool = False
+
+    def explanation(self) -> Explanation:
+        return Explanation(
+            title=self.title,
+            rationale=self.rationale,
+            source=Source(section=self.section, quotation=self.quotation, references=self.references),
+            impact=self.impact,
+            remediation=self.remediation,
+        )
+
+
+def _text(graph: Graph, subject: URIRef, predicate: URIRef) -> str | None:
+    value = graph.value(subject, predicate)
+    return str(value) if isinstance(value, Literal) else None
+
+
+def _label(graph: Graph, node: URIRef | None) -> str | None:
+    if node is None:
+        return None
+    label = graph.value(node, RDFS.label)
+    return str(label) if label is not None else str(node)
+
+
+def _local(node: URIRef | None) -> str | None:
+    return None if node is None else str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _messages(graph: Graph, shape: URIRef) -> list[str]:
+    """The shape's messages: on the shape, its SPARQL constraints, or its property shapes."""
+    found = [str(m) for m in graph.objects(shape, SH.message)]
+    for constraint in graph.objects(shape, SH.sparql):
+        found += [str(m) for m in graph.objects(constraint, SH.message)]
+    for prop in graph.objects(shape, SH.property):
+        found += [str(m) for m in graph.objects(prop, SH.message)]
+    return found
+
+
+def read_catalog(graph: Graph) -> dict[str, Rule]:
+    """Every rule shape (a subject with hvs:ruleId) as a Rule, by id, in id order."""
+    rules: dict[str, Rule] = {}
+    for shape in sorted(graph.subjects(HVS.ruleId, None), key=str):
+        rule_id = str(graph.value(shape, HVS.ruleId))
+        if rule_id in rules:
+            raise KnowledgeBaseError(f"rule id {rule_id} is declared by two shapes")
+        category = graph.value(shape, HVS.category)
+        section = graph.value(shape, HVS.section)
+        severity = graph.value(shape, SH.severity) or SH.Violation
+        messages = _messages(graph, shape)
+        rules[rule_id] = Rule(
+            id=rule_id,
+            title=_text(graph, shape, HVS.title) or rule_id,
+            severity=SEVERITIES[severity],
+            category=_label(graph, category) or "",
+            category_id=_local(category) or "",
+            shape=str(shape),
+            message=messages[0] if messages else "",
+            rationale=_text(graph, shape, HVS.rationale) or "",
+            section=_label(graph, section),
+            section_id=_local(section),
+            quotation=_text(graph, shape, HVS.quotation),
+            references=sorted(str(r) for r in graph.objects(shape, HVS.reference)),
+            impact=_text(graph, shape, HVS.impact) or "",
+            remediation=_text(graph, shape, HVS.remediation) or "",
+            applies_to=sorted(_label(graph, v) or "" for v in graph.objects(shape, HVS.appliesTo)),
+            did_you_mean=graph.value(shape, HVS.didYouMean) == Literal(True),
+        )
+    return dict(sorted(rules.items()))

@@ -1,0 +1,39 @@
+"""Every setting and limit of the advisor, in one place (environment variables ADVISOR_*, or a .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings read from ADVISOR_* environment variables and the file named by ADVISOR_SETTINGS_FILE (default advisor.env)."""
+
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file="advisor.env", extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Interface the service listens on.")
+    port: int = Field(8000, description="TCP port the service listens on.")
+    data_dir: Path = Field(Path("data"), description="Directory of the embedded store (environments and findings).")
+    load_samples: bool = Field(True, description="Load sample_graphs/ as environments when the store is new.")
+    api_key: str | None = Field(None, description="When set, every write needs the header X-API-Key with this value.")
+    protect_reads: bool = Field(False, description="When true and api_key is set, reads need the key too.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty turns CORS off.")
+
+    max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest request body or input file accepted, in bytes.")
+    max_triples: int = Field(2_000_000, description="Most triples one graph may hold.")
+    max_literal_length: int = Field(65_536, description="Longest literal accepted, in characters.")
+    max_nesting_depth: int = Field(200, description="Deepest JSON or Turtle nesting ([ ], ( ), { }) accepted.")
+    parse_timeout_seconds: float = Field(30.0, description="Time limit for parsing one document.")
+    validation_timeout_seconds: float = Field(120.0, description="Time limit for validating one graph in the service.")
+    max_concurrent_validations: int = Field(2, description="Validations the service runs at once; more wait.")
+    sparql_timeout_seconds: float = Field(10.0, description="Time limit for one SPARQL query.")
+    sparql_max_results: int = Field(10_000, description="Most rows (or triples) one SPARQL query returns.")
+    max_restore_test_age_days: int = Field(90, description="TST-002 default maximum age of a restore test, in days.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,65 @@
+"""The knowledge base: ontology, rule vocabulary and shapes, loaded and prepared once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, Graph, URIRef
+
+from advisor.catalog import Rule, read_catalog
+from advisor.engine.plan import ShapePlan, compile_shapes
+from advisor.namespaces import HV_IRI, ONTOLOGY_IRI
+from advisor.resources import ontology_file, rule_vocabulary_file, shapes_dir
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    ontology: Graph  # hv: ontology and the hvs: rule vocabulary
+    shapes: Graph  # every shape file under shapes/
+    ontology_triples: tuple[ox.Triple, ...]  # the ontology, ready to add to a validation store
+    catalog: dict[str, Rule]
+    plan: ShapePlan
+    defined_terms: frozenset[str]  # every hv: IRI the ontology defines
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return self.catalog.get(rule_id.upper())
+
+
+def _load_shapes() -> Graph:
+    graph = Graph()
+    for path in sorted(shapes_dir().rglob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _to_oxigraph(graph: Graph) -> tuple[ox.Triple, ...]:
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return tuple(q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+
+def build_knowledge_base() -> KnowledgeBase:
+    ontology = Graph()
+    ontology.parse(ontology_file(), format="turtle")
+    ontology.parse(rule_vocabulary_file(), format="turtle")
+    shapes = _load_shapes()
+    defined = frozenset(
+        str(s) for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(HV_IRI)
+    )
+    for term in list(defined):
+        ontology.add((URIRef(term), RDFS.isDefinedBy, URIRef(ONTOLOGY_IRI)))
+    return KnowledgeBase(
+        ontology=ontology,
+        shapes=shapes,
+        ontology_triples=_to_oxigraph(ontology),
+        catalog=read_catalog(shapes),
+        plan=compile_shapes(shapes),
+        defined_terms=defined,
+    )
+
+
+@lru_cache(maxsize=1)
+def knowledge_base() -> KnowledgeBase:
+    """The process-wide knowledge base (prepared on first use)."""
+    return build_knowledge_base()

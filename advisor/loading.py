@@ -1,0 +1,295 @@
+"""Safe loading: bytes in one of four RDF formats -> triples, offline, within limits.
+
+Nothing here reaches the network or the file system: Oxigraph's parsers never fetch; a JSON-LD
+document naming the advisor's context IRI gets the bundled copy, and any other remote or relative
+context or `@import` is refused; RDF/XML with a document type declaration is refused before parsing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from advisor.config import Settings, get_settings
+from advisor.errors import LimitExceededError, RDFSyntaxError, RefusedInputError, UnsupportedFormatError
+from advisor.namespaces import CONTEXT_IRI
+from advisor.resources import context_file
+
+DEFAULT_BASE_IRI = "urn:hv-advisor:document:"
+
+
+class RdfFormat(str, Enum):
+    """Input formats the advisor reads."""
+
+    TURTLE = "turtle"
+    JSON_LD = "json-ld"
+    N_TRIPLES = "n-triples"
+    RDF_XML = "rdf-xml"
+
+    @property
+    def media_type(self) -> str:
+        return _MEDIA_TYPES_BY_FORMAT[self]
+
+    @property
+    def oxigraph(self) -> ox.RdfFormat:
+        return _OXIGRAPH_FORMATS[self]
+
+
+_OXIGRAPH_FORMATS = {
+    RdfFormat.TURTLE: ox.RdfFormat.TURTLE,
+    RdfFormat.JSON_LD: ox.RdfFormat.JSON_LD,
+    RdfFormat.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    RdfFormat.RDF_XML: ox.RdfFormat.RDF_XML,
+}
+_MEDIA_TYPES_BY_FORMAT = {
+    RdfFormat.TURTLE: "text/turtle",
+    RdfFormat.JSON_LD: "application/ld+json",
+    RdfFormat.N_TRIPLES: "application/n-triples",
+    RdfFormat.RDF_XML: "application/rdf+xml",
+}
+MEDIA_TYPES = {media: fmt for fmt, media in _MEDIA_TYPES_BY_FORMAT.items()} | {
+    "application/x-turtle": RdfFormat.TURTLE,
+    "text/n3": RdfFormat.TURTLE,
+    "text/plain": RdfFormat.N_TRIPLES,
+    "application/json": RdfFormat.JSON_LD,
+    "application/xml": RdfFormat.RDF_XML,
+    "text/xml": RdfFormat.RDF_XML,
+}
+EXTENSIONS = {
+    ".ttl": RdfFormat.TURTLE,
+    ".turtle": RdfFormat.TURTLE,
+    ".jsonld": RdfFormat.JSON_LD,
+    ".json": RdfFormat.JSON_LD,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".ntriples": RdfFormat.N_TRIPLES,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
+    ".xml": RdfFormat.RDF_XML,
+}
+FORMAT_NAMES = {fmt.value: fmt for fmt in RdfFormat} | {
+    "ttl": RdfFormat.TURTLE,
+    "jsonld": RdfFormat.JSON_LD,
+    "nt": RdfFormat.N_TRIPLES,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "xml": RdfFormat.RDF_XML,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+
+
+def format_from_name(name: str) -> RdfFormat:
+    """The format of a file by its extension."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise UnsupportedFormatError(f"cannot tell the RDF format of {Path(name).name!r}: known extensions are {known}")
+    return EXTENSIONS[suffix]
+
+
+def format_from_media_type(media_type: str) -> RdfFormat:
+    base = media_type.split(";", 1)[0].strip().lower()
+    if base not in MEDIA_TYPES:
+        known = ", ".join(_MEDIA_TYPES_BY_FORMAT.values())
+        raise UnsupportedFormatError(f"unsupported media type {base!r}: send one of {known}")
+    return MEDIA_TYPES[base]
+
+
+def format_from_label(label: str) -> RdfFormat:
+    """The format from a user-given name such as 'turtle', 'ttl', 'json-ld' or a media type."""
+    key = label.strip().lower()
+    if key in FORMAT_NAMES:
+        return FORMAT_NAMES[key]
+    if "/" in key:
+        return format_from_media_type(key)
+    raise UnsupportedFormatError(f"unknown RDF format {label!r}: use one of {', '.join(f.value for f in RdfFormat)}")
+
+
+@dataclass(frozen=True)
+class ParsedGraph:
+    """The triples of one input document, ready for validation."""
+
+    triples: list[ox.Triple]
+    format: RdfFormat
+    source: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+
+def parse_bytes(
+    data: bytes,
+    fmt: RdfFormat,
+    *,
+    source: str | None = None,
+    settings: Settings | None = None,
+) -> ParsedGraph:
+    """Parse one document safely; raises RDFSyntaxError, RefusedInputError or LimitExceededError."""
+    settings = settings or get_settings()
+    if len(data) > settings.max_body_bytes:
+        raise LimitExceededError(
+            f"the document is {len(data)} bytes, more than the limit of {settings.max_body_bytes}",
+            limit="max_body_bytes",
+            maximum=settings.max_body_bytes,
+        )
+    if fmt is RdfFormat.JSON_LD:
+        data = _prepare_json_ld(data, settings)
+    elif fmt is RdfFormat.RDF_XML:
+        _refuse_document_type_declaration(data)
+    try:
+        quads = ox.parse(data, format=fmt.oxigraph, base_iri=DEFAULT_BASE_IRI)
+        triples = _collect_triples(quads, settings)
+    except SyntaxError as error:
+        raise _syntax_error(error, source) from None
+    return ParsedGraph(triples=triples, format=fmt, source=source)
+
+
+def parse_file(path: Path, fmt: RdfFormat | None = None, settings: Settings | None = None) -> ParsedGraph:
+    fmt = fmt or format_from_name(path.name)
+    settings = settings or get_settings()
+    size = path.stat().st_size
+    if size > settings.max_body_bytes:
+        raise LimitExceededError(
+            f"{path.name} is {size} bytes, more than the limit of {settings.max_body_bytes}",
+            limit="max_body_bytes",
+            maximum=settings.max_body_bytes,
+        )
+    return parse_bytes(path.read_bytes(), fmt, source=str(path), settings=settings)
+
+
+def _collect_triples(quads: Iterable[ox.Quad], settings: Settings) -> list[ox.Triple]:
+    triples: list[ox.Triple] = []
+    seen: set[ox.Triple] = set()
+    for quad in quads:
+        obj = quad.object
+        if isinstance(obj, ox.Literal) and len(obj.value) > settings.max_literal_length:
+            raise LimitExceededError(
+                f"a literal of {len(obj.value)} characters is longer than the limit of {settings.max_literal_length}",
+                limit="max_literal_length",
+                maximum=settings.max_literal_length,
+            )
+        triple = quad.triple
+        if triple in seen:
+            continue
+        seen.add(triple)
+        triples.append(triple)
+        if len(triples) > settings.max_triples:
+            raise LimitExceededError(
+                f"the graph has more than {settings.max_triples} triples",
+                limit="max_triples",
+                maximum=settings.max_triples,
+            )
+    return triples
+
+
+_POSITION = re.compile(r"line (\d+)(?:,)? (?:between )?columns? (\d+)")
+
+
+def _syntax_error(error: SyntaxError, source: str | None) -> RDFSyntaxError:
+    message = str(error.args[0]) if error.args else str(error)
+    line, column = error.lineno, error.offset
+    if line is None:
+        match = _POSITION.search(message)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+    where = f" at line {line}, column {column}" if line is not None else ""
+    detail = re.sub(r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ", "", message)
+    name = f"{Path(source).name}: " if source else ""
+    return RDFSyntaxError(f"{name}syntax error{where}: {detail}", line=line, column=column)
+
+
+# ---------------------------------------------------------------- RDF/XML
+
+_DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _refuse_document_type_declaration(data: bytes) -> None:
+    if _DOCTYPE.search(data) or _DOCTYPE.search(data.replace(b"\x00", b"")):
+        raise RefusedInputError(
+            "RDF/XML with a document type declaration (<!DOCTYPE or <!ENTITY) is refused: "
+            "entities can read local files or expand without bound"
+        )
+
+
+# ---------------------------------------------------------------- JSON-LD
+
+
+@lru_cache(maxsize=1)
+def bundled_context() -> dict:
+    """The advisor's JSON-LD context object (the value of its top-level @context)."""
+    return json.loads(context_file().read_text(encoding="utf-8"))["@context"]
+
+
+def _prepare_json_ld(data: bytes, settings: Settings) -> bytes:
+    """Check nesting depth, resolve the advisor's context from the bundle, refuse any other remote context."""
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        raise _nesting_error(settings) from None
+    except UnicodeDecodeError as error:
+        raise RDFSyntaxError(f"JSON-LD must be UTF-8: {error.reason}") from None
+    except json.JSONDecodeError as error:
+        raise RDFSyntaxError(
+            f"syntax error at line {error.lineno}, column {error.colno}: {error.msg}",
+            line=error.lineno,
+            column=error.colno,
+        ) from None
+    _check_depth(document, settings)
+    resolved = _resolve_contexts(document)
+    return json.dumps(resolved).encode("utf-8")
+
+
+def _nesting_error(settings: Settings) -> LimitExceededError:
+    return LimitExceededError(
+        f"the JSON document is nested deeper than the limit of {settings.max_nesting_depth}",
+        limit="max_nesting_depth",
+        maximum=settings.max_nesting_depth,
+    )
+
+
+def _check_depth(document: object, settings: Settings) -> None:
+    stack: list[tuple[object, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > settings.max_nesting_depth:
+            raise _nesting_error(settings)
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
+
+
+def _resolve_contexts(node: object) -> object:
+    if isinstance(node, list):
+        return [_resolve_contexts(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    resolved = {}
+    for key, value in node.items():
+        if key == "@context":
+            resolved[key] = _resolve_context_value(value)
+        else:
+            resolved[key] = _resolve_contexts(value)
+    return resolved
+
+
+def _resolve_context_value(value: object) -> object:
+    if isinstance(value, list):
+        return [_resolve_context_value(item) for item in value]
+    if isinstance(value, str):
+        if value.rstrip("#") == CONTEXT_IRI:
+            return bundled_context()
+        raise RefusedInputError(
+            f"the JSON-LD context {value!r} is refused: only the advisor's own context "
+            f"{CONTEXT_IRI} (served from the bundled copy) or an inline context object may be used"
+        )
+    if isinstance(value, dict):
+        if "@import" in value:
+            raise RefusedInputError("a JSON-LD context with @import is refused: contexts are never fetched")
+        return {k: (_resolve_context_value(v) if k == "@context" else _resolve_contexts(v)) for k, v in value.items()}
+    return value

@@ -1,0 +1,5 @@
+"""Renderers: each takes a Report and returns text or bytes."""
+
+from advisor.render.text import render_text
+
+__all__ = ["render_text"]

@@ -1,0 +1,50 @@
+"""Text report for a person at a terminal: grouped by severity, coloured when it is a terminal."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+
+from advisor.report import Report, Severity
+
+_STYLES = {Severity.VIOLATION: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
+_HEADINGS = {Severity.VIOLATION: "Violations", Severity.WARNING: "Warnings", Severity.INFO: "Information"}
+
+
+def render_text(report: Report, *, color: bool = False, width: int = 100) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
+    counts = report.counts()
+    source = f"{report.source}: " if report.source else ""
+    verdict = "[green]conforms[/]" if report.conforms else "[red]does not conform[/]"
+    console.print(
+        f"{escape(source)}{verdict} — {counts['violation']} violation(s), {counts['warning']} warning(s), "
+        f"{counts['info']} info, as of {report.as_of.isoformat()}"
+    )
+    for severity in Severity:
+        findings = [f for f in report.findings if f.severity is severity]
+        if not findings:
+            continue
+        console.print(f"\n[{_STYLES[severity]}]{_HEADINGS[severity]} ({len(findings)})[/]")
+        for finding in findings:
+            explanation = finding.explanation
+            waived = ""
+            if finding.waiver is not None:
+                state = "expired waiver" if finding.waiver.expired else "waived"
+                waived = f" [dim]({state}: {escape(finding.waiver.reason)})[/]"
+            console.print(
+                f"\n  [{_STYLES[severity]}]{finding.rule_id}[/] {escape(explanation.title)} — "
+                f"[bold]{escape(finding.focus_label)}[/]{waived}"
+            )
+            console.print(f"    {escape(finding.message)}", soft_wrap=False)
+            console.print(f"    [dim]Why:[/] {escape(explanation.rationale)}")
+            if explanation.source.quotation:
+                section = f" ({escape(explanation.source.section)})" if explanation.source.section else ""
+                console.print(f"    [dim]Paper{section}:[/] “{escape(explanation.source.quotation)}”")
+            console.print(f"    [dim]In a disaster:[/] {escape(explanation.impact)}")
+            console.print(f"    [dim]Fix:[/] {escape(explanation.remediation)}")
+    for error in report.errors:
+        console.print(f"\n[bold red]Rule {error.rule_id} could not run:[/] {escape(error.message)}")
+    return buffer.getvalue()

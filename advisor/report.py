@@ -1,0 +1,103 @@
+"""The Report: the one currency between validation and every renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+
+class Severity(str, Enum):
+    VIOLATION = "violation"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """0 for the worst."""
+        return _RANK[self]
+
+
+_RANK = {Severity.VIOLATION: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+class Source(BaseModel):
+    section: str | None = Field(None, description="Section of the paper the rule comes from.")
+    quotation: str | None = Field(None, description="Short quotation from the paper or vendor documentation.")
+    references: list[str] = Field(default_factory=list, description="Vendor documentation the rule also rests on.")
+
+
+class Explanation(BaseModel):
+    title: str
+    rationale: str
+    source: Source
+    impact: str
+    remediation: str
+
+
+class Waiver(BaseModel):
+    reason: str
+    accepted_by: str
+    expires: dt.date
+    expired: bool = False
+
+
+class Finding(BaseModel):
+    rule_id: str = Field(examples=["COV-001"])
+    severity: Severity
+    category: str
+    focus_node: str = Field(description="Full IRI (or blank node id) of the resource the finding is about.")
+    focus_label: str
+    message: str
+    explanation: Explanation
+    path: str | None = Field(None, description="The offending property, where there is one.")
+    value: str | None = Field(None, description="The offending value, where there is one.")
+    waiver: Waiver | None = Field(None, description="Set when a waiver covers the finding (expired or not).")
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None and not self.waiver.expired
+
+
+class RuleError(BaseModel):
+    """A rule that could not be evaluated; the other rules still ran."""
+
+    rule_id: str
+    message: str
+
+
+class Report(BaseModel):
+    conforms: bool = Field(description="True when no finding of severity violation stands (waived ones do not count).")
+    findings: list[Finding]
+    errors: list[RuleError] = Field(default_factory=list)
+    as_of: dt.date
+    triples: int = 0
+    engine: str = "fast"
+    source: str | None = None
+    rule_seconds: dict[str, float] = Field(default_factory=dict, exclude=True)
+
+    def counts(self) -> dict[str, int]:
+        counts = {severity.value: 0 for severity in Severity}
+        for finding in self.findings:
+            if not finding.waived:
+                counts[finding.severity.value] += 1
+        return counts
+
+    def contract(self) -> dict:
+        """The stable JSON contract of one report."""
+        body: dict = {
+            "conforms": self.conforms,
+            "findings": [f.model_dump(mode="json") for f in self.findings],
+        }
+        if self.errors:
+            body["errors"] = [e.model_dump(mode="json") for e in self.errors]
+        return body
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.severity.rank, f.rule_id, f.focus_label, f.focus_node))
+
+
+def conforms(findings: list[Finding]) -> bool:
+    return not any(f.severity is Severity.VIOLATION and not f.waived for f in findings)

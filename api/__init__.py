@@ -1,0 +1,1 @@
+"""The advisory HTTP service (FastAPI), a thin shell over the advisor library."""
