@@ -40,7 +40,9 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Environment graphs (Turtle, JSON-LD, N-Triples, RDF/XML).")],
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     as_of: Annotated[str | None, typer.Option(help="Date to validate for, YYYY-MM-DD (default today).")] = None,
-    input_format: Annotated[str | None, typer.Option("--input-format", help="Input format when the extension does not tell.")] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--input-format", help="Input format when the extension does not tell.")
+    ] = None,
     engine: Annotated[str, typer.Option(help="fast (default) or reference (stock pySHACL).")] = "fast",
 ) -> None:
     """Validate environment graphs; exit 0 without violations, 1 with, 2 for bad input or usage."""

@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Settings read from ADVISOR_* environment variables and the file named by ADVISOR_SETTINGS_FILE (default advisor.env)."""
+    """Settings from ADVISOR_* environment variables, or the file advisor.env in the working directory."""
 
     model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file="advisor.env", extra="ignore")
 

@@ -53,7 +53,7 @@ def build_knowledge_base() -> KnowledgeBase:
         ontology=ontology,
         shapes=shapes,
         ontology_triples=_to_oxigraph(ontology),
-        catalog=read_catalog(shapes),
+        catalog=read_catalog(shapes + ontology),
         plan=compile_shapes(shapes),
         defined_terms=defined,
     )

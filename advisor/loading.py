@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from advisor.resources import context_file
 DEFAULT_BASE_IRI = "urn:hv-advisor:document:"
 
 
-class RdfFormat(str, Enum):
+class RdfFormat(StrEnum):
     """Input formats the advisor reads."""
 
     TURTLE = "turtle"

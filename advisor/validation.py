@@ -34,7 +34,9 @@ def _context_triples(as_of: dt.date, parameters: RuleParameters) -> list[ox.Trip
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     return [
         ox.Triple(node, rdf_type, ox.NamedNode(HVS_IRI + "ValidationContext")),
-        ox.Triple(node, ox.NamedNode(HVS_IRI + "asOf"), ox.Literal(as_of.isoformat(), datatype=ox.NamedNode(_XSD + "date"))),
+        ox.Triple(
+            node, ox.NamedNode(HVS_IRI + "asOf"), ox.Literal(as_of.isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+        ),
         ox.Triple(
             node,
             ox.NamedNode(HVS_IRI + "maxRestoreTestAgeDays"),

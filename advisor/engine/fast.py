@@ -130,7 +130,12 @@ class _InstanceCache:
 
 
 def _check_property(
-    store: ox.Store, shape: CompiledShape, prop: PropertyConstraint, focus: set, severity: str, instances: _InstanceCache
+    store: ox.Store,
+    shape: CompiledShape,
+    prop: PropertyConstraint,
+    focus: set,
+    severity: str,
+    instances: _InstanceCache,
 ) -> Iterable[RawResult]:
     predicate = ox.NamedNode(prop.predicate)
     values: dict = defaultdict(list)
@@ -157,9 +162,7 @@ def _value_ok(value, prop: PropertyConstraint, instances: _InstanceCache) -> boo
         return False
     if prop.alternatives and not any(_check(value, check, instances) for check in prop.alternatives):
         return False
-    if prop.allowed is not None and str(value) not in prop.allowed:
-        return False
-    return True
+    return not (prop.allowed is not None and str(value) not in prop.allowed)
 
 
 def _check(value, check: ValueCheck, instances: _InstanceCache) -> bool:
@@ -167,9 +170,7 @@ def _check(value, check: ValueCheck, instances: _InstanceCache) -> bool:
         return False
     if check.klass is not None and (isinstance(value, ox.Literal) or value not in instances.instances(check.klass)):
         return False
-    if check.node_kind is not None and not _node_kind_ok(value, check.node_kind):
-        return False
-    return True
+    return not (check.node_kind is not None and not _node_kind_ok(value, check.node_kind))
 
 
 def _well_typed(value, datatype: str) -> bool:
