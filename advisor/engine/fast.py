@@ -120,6 +120,8 @@ class _InstanceCache:
             focus.add(ox.NamedNode(str(node)))
         for predicate in targets.subjects_of:
             focus |= {q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), None)}
+        for query in targets.queries:
+            focus |= {solution["this"] for solution in self.store.query(query)}
         for predicate in targets.objects_of:
             focus |= {
                 q.object

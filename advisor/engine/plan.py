@@ -1,7 +1,7 @@
 """Compile the shapes graph into a plan the fast engine runs set-at-a-time.
 
 The fast engine supports the part of SHACL the shapes use: targets (class, node, subjects of,
-objects of), SPARQL-based constraints, SHACL-AF SPARQL rules (derived facts), and property shapes
+objects of, SHACL-AF SPARQL targets), SPARQL-based constraints, SHACL-AF SPARQL rules (derived facts), and property shapes
 over a predicate or inverse path with sh:datatype, sh:class, sh:minCount, sh:maxCount, sh:in,
 sh:nodeKind and sh:or of those. A shape that uses anything else fails here, loudly, at start-up.
 """
@@ -32,6 +32,7 @@ class Targets:
     nodes: tuple[Node, ...] = ()
     subjects_of: tuple[str, ...] = ()
     objects_of: tuple[str, ...] = ()
+    queries: tuple[str, ...] = ()  # SHACL-AF SPARQL targets: SELECT ?this
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,11 @@ def _targets(graph: Graph, shape: Node) -> Targets:
         nodes=tuple(sorted(graph.objects(shape, SH.targetNode), key=str)),
         subjects_of=tuple(sorted(str(p) for p in graph.objects(shape, SH.targetSubjectsOf))),
         objects_of=tuple(sorted(str(p) for p in graph.objects(shape, SH.targetObjectsOf))),
+        queries=tuple(
+            f"{prefix_block(graph, target)}\n{graph.value(target, SH.select)}"
+            for target in graph.objects(shape, SH.target)
+            if (target, RDF.type, SH.SPARQLTarget) in graph
+        ),
     )
 
 
