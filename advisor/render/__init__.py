@@ -1,5 +1,70 @@
-"""Renderers: each takes a Report and returns text or bytes."""
+"""Renderers: each turns Reports into bytes. One registry, used by the CLI and the service.
 
+`render(report, name)` renders one report; `render_many(reports, name)` renders the reports of a
+batch (one per input file) where the format can hold several (json list, junit, sarif, csv, ...).
+`source_text` is the input document's text, for formats that point at lines (sarif).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from advisor.errors import InputError
 from advisor.render.text import render_text
+from advisor.report import Report
 
-__all__ = ["render_text"]
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str
+    media_type: str
+    extension: str
+    render_one: Callable[..., bytes]
+    render_many: Callable[..., bytes] | None = None
+    description: str = ""
+
+
+def _json_one(report: Report, *, source_text: str | None = None) -> bytes:
+    return (json.dumps(report.contract(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _json_many(reports: Sequence[Report], *, source_texts: dict[str, str] | None = None) -> bytes:
+    items = [{"file": r.source, **r.contract()} for r in reports]
+    return (json.dumps(items, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _text_one(report: Report, *, source_text: str | None = None, color: bool = False) -> bytes:
+    return render_text(report, color=color).encode("utf-8")
+
+
+FORMATS: dict[str, OutputFormat] = {}
+
+
+def register(output_format: OutputFormat) -> None:
+    FORMATS[output_format.name] = output_format
+
+
+register(OutputFormat("text", "text/plain", ".txt", _text_one, None, "for a person at a terminal"))
+register(OutputFormat("json", "application/json", ".json", _json_one, _json_many, "the stable report contract"))
+
+
+def get_format(name: str) -> OutputFormat:
+    if name not in FORMATS:
+        raise InputError(f"unknown report format {name!r}: use one of {', '.join(sorted(FORMATS))}")
+    return FORMATS[name]
+
+
+def render(report: Report, name: str, **options: object) -> bytes:
+    return get_format(name).render_one(report, **options)
+
+
+def render_many(reports: Sequence[Report], name: str, **options: object) -> bytes:
+    fmt = get_format(name)
+    if fmt.render_many is None:
+        return b"".join(fmt.render_one(r) for r in reports)
+    return fmt.render_many(reports, **options)
+
+
+__all__ = ["FORMATS", "OutputFormat", "get_format", "register", "render", "render_many", "render_text"]
