@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -27,9 +28,9 @@ class KnowledgeBase:
         return self.catalog.get(rule_id.upper())
 
 
-def _load_shapes() -> Graph:
+def _load_shapes(directories: list[Path]) -> Graph:
     graph = Graph()
-    for path in sorted(shapes_dir().rglob("*.ttl")):
+    for path in sorted(p for directory in directories for p in directory.rglob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 
@@ -39,11 +40,12 @@ def _to_oxigraph(graph: Graph) -> tuple[ox.Triple, ...]:
     return tuple(q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
 
 
-def build_knowledge_base() -> KnowledgeBase:
+def build_knowledge_base(extra_shapes: list[Path] | None = None) -> KnowledgeBase:
+    """Load and prepare everything; `extra_shapes` adds directories of shapes (tests, local rules)."""
     ontology = Graph()
     ontology.parse(ontology_file(), format="turtle")
     ontology.parse(rule_vocabulary_file(), format="turtle")
-    shapes = _load_shapes()
+    shapes = _load_shapes([shapes_dir(), *(extra_shapes or [])])
     defined = frozenset(
         str(s) for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(HV_IRI)
     )

@@ -1,9 +1,10 @@
 """Compile the shapes graph into a plan the fast engine runs set-at-a-time.
 
 The fast engine supports the part of SHACL the shapes use: targets (class, node, subjects of,
-objects of, SHACL-AF SPARQL targets), SPARQL-based constraints, SHACL-AF SPARQL rules (derived facts), and property shapes
-over a predicate or inverse path with sh:datatype, sh:class, sh:minCount, sh:maxCount, sh:in,
-sh:nodeKind and sh:or of those. A shape that uses anything else fails here, loudly, at start-up.
+objects of, SHACL-AF SPARQL targets), SPARQL-based constraints, SHACL-AF SPARQL rules (derived
+facts), and property shapes over a predicate or inverse path with sh:datatype, sh:class,
+sh:minCount, sh:maxCount, sh:in, sh:nodeKind and sh:or of those. A shape that uses anything
+else fails here, loudly, at start-up.
 """
 
 from __future__ import annotations
