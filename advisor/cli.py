@@ -1,18 +1,44 @@
-"""The `advisor` command line: a thin shell over load -> validate -> render."""
+"""The `advisor` command line: a thin shell over load -> validate -> render, the catalog and SPARQL.
+
+Exit statuses: 0 when no finding fails (see --fail-on), 1 when one does, 2 for bad input or usage
+(a file that cannot be read or parsed, a bad option or policy), 3 when the bundled knowledge base
+itself is broken, 130 when interrupted. Errors map to statuses in one table, EXIT_CODES, in main().
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import json
+import os
 import sys
+import textwrap
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from advisor.errors import AdvisorError
+from advisor.batch import (
+    BatchOptions,
+    FailOn,
+    FileResult,
+    Inputs,
+    collect_inputs,
+    exit_status,
+    render_one,
+    render_results,
+    run_batch,
+    summarize,
+    waiver_notes,
+    write_report_directory,
+)
+from advisor.catalog import Rule
+from advisor.errors import AdvisorError, InputError, KnowledgeBaseError, NotFoundError
+from advisor.knowledge import knowledge_base
 from advisor.loading import format_from_label, parse_file
-from advisor.render import render_text
-from advisor.validation import validate as run_validation
+from advisor.policy import resolve_policy
+from advisor.render import FORMATS, get_format
 
 app = typer.Typer(
     name="advisor",
@@ -22,7 +48,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_CODES: dict[type[BaseException], int] = {
+    KnowledgeBaseError: EXIT_INTERNAL,
+    AdvisorError: EXIT_INPUT,
+    KeyboardInterrupt: EXIT_INTERRUPTED,
+}
+ENGINES = ("fast", "reference")
 
 
 @app.callback()
@@ -30,52 +62,311 @@ def _root() -> None:
     """Validate Hyper-V environment graphs against backup best practices."""
 
 
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(EXIT_INPUT)
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of must be a date as YYYY-MM-DD, not {value!r}") from None
+
+
+# ---------------------------------------------------------------- validate
+
+
+def _run_with_progress(inputs: Inputs, options: BatchOptions, jobs: int, show: bool) -> list[FileResult]:
+    if not show:
+        return run_batch(inputs, options, jobs=jobs)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("Validating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("validate", total=len(inputs.files))
+        return run_batch(inputs, options, jobs=jobs, on_result=lambda _: progress.advance(task))
+
+
+def _is_directory_target(output: str) -> bool:
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
+
+
+def _write_reports(results: list[FileResult], batch: bool, name: str, output: str | None) -> None:
+    if output is not None and _is_directory_target(output):
+        write_report_directory(results, Path(output), name)
+        return
+    if batch:
+        content = render_results(results, name, color=output is None and sys.stdout.isatty())
+    elif results[0].report is not None:
+        content = render_one(results[0], name, color=output is None and sys.stdout.isatty())
+    else:
+        return
+    if output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        target = Path(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
 
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Environment graphs (Turtle, JSON-LD, N-Triples, RDF/XML).")],
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH...",
+            help="Environment graphs (Turtle, JSON-LD, N-Triples, RDF/XML): files, directories "
+            "(searched recursively by extension) or glob patterns.",
+            show_default=False,
+        ),
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
+    ] = "text",
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file, or one report per input into this directory "
+            "(an existing one, or a path ending in /).",
+        ),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 for one per CPU.")] = 1,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", case_sensitive=False, help="Lowest severity that makes the exit status 1.")
+    ] = FailOn.VIOLATION,
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Policy file (TOML). Default: advisor.toml in the working directory, if any."),
+    ] = None,
+    no_policy: Annotated[bool, typer.Option("--no-policy", help="Do not read advisor.toml.")] = False,
+    waivers: Annotated[
+        list[Path] | None, typer.Option("--waivers", help="A TOML file of [[waivers]]; may be repeated.")
+    ] = None,
     as_of: Annotated[str | None, typer.Option(help="Date to validate for, YYYY-MM-DD (default today).")] = None,
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="Input format when the extension does not tell.")
     ] = None,
     engine: Annotated[str, typer.Option(help="fast (default) or reference (stock pySHACL).")] = "fast",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:
-    """Validate environment graphs; exit 0 without violations, 1 with, 2 for bad input or usage."""
-    import json
+    """Validate environment graphs; exit 0 without failing findings, 1 with, 2 for bad input or usage."""
+    date = _as_of(as_of)
+    get_format(output_format)
+    if engine not in ENGINES:
+        raise InputError(f"--engine must be fast or reference, not {engine!r}")
+    rdf_format = format_from_label(input_format) if input_format else None
+    active = resolve_policy(policy, use_default=not no_policy and policy is None, waiver_files=waivers or ())
+    catalog = knowledge_base().catalog
+    for problem in active.problems(catalog):
+        _warn(problem)
 
-    try:
-        date = dt.date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise _fail(f"--as-of must be a date as YYYY-MM-DD, not {as_of!r}") from None
-    if engine not in ("fast", "reference"):
-        raise _fail(f"--engine must be fast or reference, not {engine!r}")
-    if output_format not in ("text", "json"):
-        raise _fail(f"--format must be text or json, not {output_format!r}")
-    worst = EXIT_OK
-    for path in files:
-        try:
-            fmt = format_from_label(input_format) if input_format else None
-            if not path.is_file():
-                raise _fail(f"{path}: no such file")
-            report = run_validation(parse_file(path, fmt), as_of=date, engine=engine)  # type: ignore[arg-type]
-        except AdvisorError as error:
-            raise _fail(f"{path}: {error.message}" if str(path) not in error.message else error.message) from None
-        if output_format == "json":
-            typer.echo(json.dumps(report.contract(), indent=2, ensure_ascii=False))
-        else:
-            typer.echo(render_text(report, color=sys.stdout.isatty()), nl=False)
-        if not report.conforms:
-            worst = EXIT_FINDINGS
-    raise typer.Exit(worst)
+    out_dir = Path(output) if output is not None and _is_directory_target(output) else None
+    collected = collect_inputs(inputs, exclude=out_dir)
+    options = BatchOptions(
+        as_of=date,
+        engine=engine,
+        input_format=rdf_format,
+        parameters=active.rule_parameters(),
+        policy=active,  # type: ignore[arg-type]
+    )
+    started = time.perf_counter()
+    show_progress = collected.batch and not quiet and sys.stderr.isatty() and len(collected.files) > 1
+    results = _run_with_progress(collected, options, jobs, show_progress)
+    elapsed = time.perf_counter() - started
+
+    for result in results:
+        if result.error is not None:
+            typer.echo(f"error: {result.file}: {result.error.message}", err=True)
+    _write_reports(results, collected.batch, output_format, output)
+    for note in waiver_notes(results, active, catalog):
+        _warn(note)
+    if collected.batch and not quiet:
+        to_stdout = output_format == "text" and output is None
+        typer.echo("\n" + "\n".join(summarize(results, active, elapsed).lines()), err=not to_stdout)
+    elif active.disabled and not quiet:
+        typer.echo(
+            f"note: disabled by the policy (findings not reported): {', '.join(sorted(active.disabled))}", err=True
+        )
+    raise typer.Exit(exit_status(results, fail_on))
+
+
+# ---------------------------------------------------------------- the catalog
+
+
+def _find_rule(rule_id: str) -> Rule:
+    catalog = knowledge_base().catalog
+    rule = knowledge_base().rule(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id.upper(), list(catalog), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else "; `advisor rules` lists them"
+        raise NotFoundError(f"no rule {rule_id!r}{hint}")
+    return rule
+
+
+def _markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+@app.command("rules")
+def rules_command(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown.")] = "table",
+) -> None:
+    """List the rules, read from the shapes."""
+    rules = list(knowledge_base().catalog.values())
+    if output_format == "json":
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in rules], indent=2, ensure_ascii=False))
+    elif output_format == "markdown":
+        lines = ["| Rule | Severity | Category | Title | Paper section |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {r.id} | {r.severity.value} | {_markdown_cell(r.category)} | {_markdown_cell(r.title)} | "
+            f"{_markdown_cell(r.section or '')} |"
+            for r in rules
+        ]
+        typer.echo("\n".join(lines))
+    elif output_format == "table":
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("Rule", "Severity", "Category", "Title", box=None, header_style="bold")
+        for rule in rules:
+            table.add_row(rule.id, rule.severity.value, rule.category, rule.title)
+        Console(highlight=False, width=None if sys.stdout.isatty() else 120).print(table)
+    else:
+        raise InputError(f"--format must be table, json or markdown, not {output_format!r}")
+
+
+def _explain_text(rule: Rule) -> str:
+    def block(heading: str, body: str) -> list[str]:
+        return ["", heading, textwrap.fill(body, width=100, initial_indent="  ", subsequent_indent="  ")]
+
+    lines = [f"{rule.id} — {rule.title}", f"Severity: {rule.severity.value}   Category: {rule.category}"]
+    if rule.applies_to:
+        lines.append(f"Applies to: {', '.join(rule.applies_to)}")
+    if rule.quotation:
+        where = f" ({rule.section})" if rule.section else ""
+        lines += block(f"From the paper{where}:", f"“{rule.quotation}”")
+    lines += block("Why it matters:", rule.rationale)
+    lines += block("In a disaster:", rule.impact)
+    lines += block("What to do:", rule.remediation)
+    if rule.references:
+        lines += ["", "References:", *(f"  {r}" for r in rule.references)]
+    lines += ["", f"Message: {rule.message}"]
+    return "\n".join(lines)
+
+
+def _explain_markdown(rule: Rule) -> str:
+    lines = [f"## {rule.id} — {rule.title}", "", f"**Severity:** {rule.severity.value} · **Category:** {rule.category}"]
+    if rule.applies_to:
+        lines.append(f" · **Applies to:** {', '.join(rule.applies_to)}")
+    if rule.quotation:
+        where = f" ({rule.section})" if rule.section else ""
+        lines += ["", f"> {rule.quotation}", ">", f"> — the paper{where}"]
+    lines += ["", f"**Why it matters.** {rule.rationale}", "", f"**In a disaster.** {rule.impact}"]
+    lines += ["", f"**What to do.** {rule.remediation}"]
+    if rule.references:
+        lines += ["", "**References:** " + ", ".join(f"<{r}>" for r in rule.references)]
+    return "\n".join(lines)
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE-ID", help="A rule id such as COV-001.")],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
+) -> None:
+    """Explain a rule: what it checks, the paper's words, why it matters and what to do."""
+    rule = _find_rule(rule_id)
+    if output_format == "json":
+        typer.echo(json.dumps(rule.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    elif output_format == "markdown":
+        typer.echo(_explain_markdown(rule))
+    elif output_format == "text":
+        typer.echo(_explain_text(rule))
+    else:
+        raise InputError(f"--format must be text, json or markdown, not {output_format!r}")
+
+
+# ---------------------------------------------------------------- SPARQL
+
+
+def _read_query(argument: str) -> str:
+    if argument == "-":
+        return sys.stdin.read()
+    if argument.startswith("@"):
+        path = Path(argument[1:])
+        if not path.is_file():
+            raise InputError(f"{path}: no such query file")
+        return path.read_text(encoding="utf-8")
+    return argument
+
+
+@app.command()
+def query(
+    file: Annotated[Path, typer.Argument(help="An environment graph.", show_default=False)],
+    sparql: Annotated[
+        str, typer.Argument(metavar="SPARQL", help='The query; "@FILE" reads it from a file, "-" from standard input.')
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv or json (SELECT and ASK); CONSTRUCT prints Turtle.")
+    ] = "table",
+    derived: Annotated[
+        bool, typer.Option(help="Add the derived facts the rules share (hvs:protectedBy, hvs:atSite, ...).")
+    ] = False,
+    as_of: Annotated[str | None, typer.Option(help="As-of date for --derived, YYYY-MM-DD.")] = None,
+    input_format: Annotated[
+        str | None, typer.Option("--input-format", help="Input format when the extension does not tell.")
+    ] = None,
+) -> None:
+    """Run a read-only SPARQL query over a graph and the ontology (prefixes hv:, hvs:, rdfs:, ... predeclared)."""
+    from advisor import query as sparql_query
+
+    if output_format not in ("table", "csv", "json"):
+        raise InputError(f"--format must be table, csv or json, not {output_format!r}")
+    text = _read_query(sparql)
+    sparql_query.check_query(text)
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    graph = parse_file(file, format_from_label(input_format) if input_format else None)
+    store = sparql_query.query_store(graph, derived=derived, as_of=_as_of(as_of))
+    result = sparql_query.run_query(store, text)
+    if result.truncated:
+        _warn("the result was cut at the row limit (ADVISOR_SPARQL_MAX_RESULTS)")
+    if result.kind == "graph":
+        typer.echo(sparql_query.to_turtle(result), nl=False)
+    elif output_format == "csv":
+        sys.stdout.write(sparql_query.to_csv(result))
+    elif output_format == "json":
+        typer.echo(sparql_query.to_json(result), nl=False)
+    elif result.kind == "ask":
+        typer.echo("true" if result.boolean else "false")
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*result.variables, box=None, header_style="bold")
+        for row in result.rows:
+            table.add_row(*(sparql_query.compact(term) for term in row))
+        Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
+        typer.echo(f"{len(result.rows)} row(s)", err=True)
+
+
+# ---------------------------------------------------------------- entry point
 
 
 def main() -> None:
-    app()
+    """Run the app; every error the advisor reports leaves through EXIT_CODES."""
+    try:
+        app()
+    except (AdvisorError, KeyboardInterrupt) as error:
+        code = next(EXIT_CODES[cls] for cls in type(error).__mro__ if cls in EXIT_CODES)
+        message = error.message if isinstance(error, AdvisorError) else "interrupted"
+        typer.echo(f"error: {message}", err=True)
+        sys.exit(code)
 
 
 if __name__ == "__main__":

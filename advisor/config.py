@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     api_key: str | None = Field(None, description="When set, every write needs the header X-API-Key with this value.")
     protect_reads: bool = Field(False, description="When true and api_key is set, reads need the key too.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty turns CORS off.")
+    samples_dir: Path | None = Field(
+        None, description="Graphs loaded as environments when the store is new (default: the bundled sample_graphs/)."
+    )
+    log_level: str = Field("info", description="Log level of the service (critical, error, warning, info, debug).")
 
     max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest request body or input file accepted, in bytes.")
     max_triples: int = Field(2_000_000, description="Most triples one graph may hold.")
@@ -31,6 +35,11 @@ class Settings(BaseSettings):
     max_concurrent_validations: int = Field(2, description="Validations the service runs at once; more wait.")
     sparql_timeout_seconds: float = Field(10.0, description="Time limit for one SPARQL query.")
     sparql_max_results: int = Field(10_000, description="Most rows (or triples) one SPARQL query returns.")
+    max_concurrent_queries: int = Field(2, description="SPARQL queries the service runs at once; more wait.")
+    worker_start_timeout_seconds: float = Field(
+        120.0, description="Time limit for a worker process to start and prepare the knowledge base."
+    )
+    max_name_length: int = Field(200, description="Longest environment name accepted, in characters.")
     max_restore_test_age_days: int = Field(90, description="TST-002 default maximum age of a restore test, in days.")
 
 

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from advisor.inventory import Inventory
+
 
 class Severity(StrEnum):
     VIOLATION = "violation"
@@ -76,6 +78,7 @@ class Report(BaseModel):
     engine: str = "fast"
     source: str | None = None
     rule_seconds: dict[str, float] = Field(default_factory=dict, exclude=True)
+    inventory: Inventory = Field(default_factory=Inventory, exclude=True)
 
     def counts(self) -> dict[str, int]:
         counts = {severity.value: 0 for severity in Severity}

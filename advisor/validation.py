@@ -12,6 +12,7 @@ from rdflib.namespace import XSD
 from advisor.engine.fast import FastEngine
 from advisor.engine.reference import ReferenceEngine
 from advisor.findings import build_findings
+from advisor.inventory import build_inventory
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
 from advisor.namespaces import HVS_IRI, VALIDATION_CONTEXT_IRI
@@ -95,5 +96,6 @@ def validate(
         engine=engine,
         source=graph.source,
         rule_seconds=output.rule_seconds,
+        inventory=build_inventory(store, (d.query for d in kb.plan.derivations)),
     )
 

@@ -12,6 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from advisor.errors import InputError
+from advisor.render.csv import render_csv, render_csv_many
+from advisor.render.html import render_html, render_html_many
+from advisor.render.junit import render_junit, render_junit_many
+from advisor.render.markdown import render_markdown, render_markdown_many
+from advisor.render.sarif import render_sarif, render_sarif_many
+from advisor.render.shacl import render_shacl, render_shacl_jsonld, render_shacl_jsonld_many, render_shacl_many
 from advisor.render.text import render_text
 from advisor.report import Report
 
@@ -48,12 +54,42 @@ def register(output_format: OutputFormat) -> None:
 
 register(OutputFormat("text", "text/plain", ".txt", _text_one, None, "for a person at a terminal"))
 register(OutputFormat("json", "application/json", ".json", _json_one, _json_many, "the stable report contract"))
+register(
+    OutputFormat("markdown", "text/markdown", ".md", render_markdown, render_markdown_many, "for tickets and wikis")
+)
+register(
+    OutputFormat("html", "text/html", ".html", render_html, render_html_many, "one self-contained page with a diagram")
+)
+register(OutputFormat("shacl", "text/turtle", ".ttl", render_shacl, render_shacl_many, "W3C SHACL validation report"))
+register(
+    OutputFormat(
+        "shacl-jsonld",
+        "application/ld+json",
+        ".jsonld",
+        render_shacl_jsonld,
+        render_shacl_jsonld_many,
+        "W3C SHACL validation report in JSON-LD",
+    )
+)
+register(
+    OutputFormat(
+        "sarif", "application/sarif+json", ".sarif", render_sarif, render_sarif_many, "SARIF 2.1.0 for code scanning"
+    )
+)
+register(OutputFormat("junit", "application/xml", ".xml", render_junit, render_junit_many, "JUnit XML for CI"))
+register(OutputFormat("csv", "text/csv", ".csv", render_csv, render_csv_many, "one row per finding"))
 
 
 def get_format(name: str) -> OutputFormat:
     if name not in FORMATS:
         raise InputError(f"unknown report format {name!r}: use one of {', '.join(sorted(FORMATS))}")
     return FORMATS[name]
+
+
+def format_for_media_type(media_type: str) -> OutputFormat | None:
+    """The format registered for a media type (parameters such as charset are ignored), if any."""
+    base = media_type.split(";", 1)[0].strip().lower()
+    return next((fmt for fmt in FORMATS.values() if fmt.media_type == base), None)
 
 
 def render(report: Report, name: str, **options: object) -> bytes:
@@ -67,4 +103,13 @@ def render_many(reports: Sequence[Report], name: str, **options: object) -> byte
     return fmt.render_many(reports, **options)
 
 
-__all__ = ["FORMATS", "OutputFormat", "get_format", "register", "render", "render_many", "render_text"]
+__all__ = [
+    "FORMATS",
+    "OutputFormat",
+    "format_for_media_type",
+    "get_format",
+    "register",
+    "render",
+    "render_many",
+    "render_text",
+]

@@ -1,0 +1,199 @@
+"""SARIF 2.1.0: the rule catalog as tool.driver.rules, each finding a result located in its input file.
+
+A result points at the input file and, where the focus node's IRI (or its prefixed name under a
+prefix the file declares) is written in the file, at the line and columns where the resource is
+described. The text comes from the `source_text(s)` option, else from the file at report.source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+from advisor import __version__
+from advisor.catalog import Rule
+from advisor.loading import EXTENSIONS
+from advisor.render.common import PRODUCT, catalog, file_label
+from advisor.render.locate import SourceIndex
+from advisor.report import Finding, Report, Severity
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+FINGERPRINT = "hvAdvisorFinding/v1"
+
+
+def _pascal(title: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title)) or "Rule"
+
+
+def _help_markdown(rule: Rule) -> str:
+    parts = [f"**{rule.title}** ({rule.category}, {rule.severity.value})", "", rule.rationale, ""]
+    if rule.quotation:
+        section = f" — *{rule.section}*" if rule.section else ""
+        parts += [f"> “{rule.quotation}”{section}", ""]
+    parts += [f"**In a disaster:** {rule.impact}", "", f"**Fix:** {rule.remediation}"]
+    if rule.references:
+        parts += ["", "References: " + ", ".join(f"<{reference}>" for reference in rule.references)]
+    return "\n".join(parts)
+
+
+def sarif_rule(rule: Rule) -> dict:
+    """One reportingDescriptor of tool.driver.rules, read from the catalog."""
+    descriptor: dict = {
+        "id": rule.id,
+        "name": _pascal(rule.title),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.rationale or rule.title},
+        "help": {"text": f"{rule.remediation}\n\nWhy: {rule.rationale}", "markdown": _help_markdown(rule)},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {
+            "category": rule.category,
+            "tags": [rule.category_id or rule.category],
+            "shape": rule.shape,
+        },
+    }
+    if rule.references:
+        descriptor["helpUri"] = rule.references[0]
+    if rule.section:
+        descriptor["properties"]["paperSection"] = rule.section
+    if rule.quotation:
+        descriptor["properties"]["quotation"] = rule.quotation
+    return descriptor
+
+
+def artifact_uri(source: str) -> str:
+    """A URI reference for an input path: file:// for an absolute path, else the relative path."""
+    path = Path(source)
+    if path.is_absolute():
+        return path.as_uri()
+    return quote(path.as_posix(), safe="/")
+
+
+def _media_type(source: str) -> str | None:
+    fmt = EXTENSIONS.get(Path(source).suffix.lower())
+    return fmt.media_type if fmt is not None else None
+
+
+def _source_text(report: Report, given: str | None) -> str | None:
+    if given is not None:
+        return given
+    if report.source:
+        path = Path(report.source)
+        try:
+            if path.is_file():
+                return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    return None
+
+
+def _fingerprint(finding: Finding) -> str:
+    return hashlib.sha256(f"{finding.rule_id}\n{finding.focus_node}".encode()).hexdigest()
+
+
+def _result(
+    finding: Finding, rule_index: dict[str, int], artifact: int | None, uri: str | None, index: SourceIndex | None
+) -> dict:
+    logical = {"name": finding.focus_label, "fullyQualifiedName": finding.focus_node, "kind": "resource"}
+    location: dict = {"logicalLocations": [logical]}
+    if uri is not None:
+        physical: dict = {"artifactLocation": {"uri": uri, "index": artifact}}
+        position = index.find(finding.focus_node) if index is not None else None
+        if position is not None:
+            physical["region"] = {
+                "startLine": position.line,
+                "startColumn": position.column,
+                "endColumn": position.end_column,
+            }
+        location["physicalLocation"] = physical
+    properties: dict = {"category": finding.category, "focusNode": finding.focus_node}
+    if finding.path:
+        properties["path"] = finding.path
+    if finding.value is not None:
+        properties["value"] = finding.value
+    result: dict = {
+        "ruleId": finding.rule_id,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message or finding.explanation.title},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT: _fingerprint(finding)},
+        "properties": properties,
+    }
+    if finding.rule_id in rule_index:
+        result["ruleIndex"] = rule_index[finding.rule_id]
+    if finding.waiver is not None:
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "rejected" if finding.waiver.expired else "accepted",
+                "justification": f"{finding.waiver.reason} (accepted by {finding.waiver.accepted_by}, "
+                f"until {finding.waiver.expires.isoformat()})",
+            }
+        ]
+    return result
+
+
+def sarif_log(reports: Sequence[Report], source_texts: dict[str, str] | None = None) -> dict:
+    """One run holding the results of every report, with one artifact per input file."""
+    rules = catalog()
+    rule_index = {rule_id: i for i, rule_id in enumerate(rules)}
+    artifacts: list[dict] = []
+    results: list[dict] = []
+    notifications: list[dict] = []
+    for report in reports:
+        uri = artifact_uri(report.source) if report.source else None
+        artifact = None
+        index = None
+        if report.source and uri is not None:
+            artifact = len(artifacts)
+            entry: dict = {"location": {"uri": uri}}
+            media_type = _media_type(report.source)
+            if media_type:
+                entry["mimeType"] = media_type
+            artifacts.append(entry)
+            text = _source_text(report, (source_texts or {}).get(report.source))
+            index = SourceIndex(text) if text is not None else None
+        results += [_result(f, rule_index, artifact, uri, index) for f in report.findings]
+        for error in report.errors:
+            notification: dict = {
+                "level": "error",
+                "message": {"text": f"{file_label(report)}: rule {error.rule_id} could not run: {error.message}"},
+                "descriptor": {"id": error.rule_id},
+            }
+            if error.rule_id in rule_index:
+                notification["associatedRule"] = {"id": error.rule_id, "index": rule_index[error.rule_id]}
+            notifications.append(notification)
+    run: dict = {
+        "tool": {
+            "driver": {
+                "name": PRODUCT,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [sarif_rule(rule) for rule in rules.values()],
+            }
+        },
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    if artifacts:
+        run["artifacts"] = artifacts
+    if reports:
+        run["properties"] = {
+            "asOf": sorted({r.as_of.isoformat() for r in reports}),
+            "engine": sorted({r.engine for r in reports}),
+        }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif_many(reports: Sequence[Report], *, source_texts: dict[str, str] | None = None) -> bytes:
+    return (json.dumps(sarif_log(reports, source_texts), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def render_sarif(report: Report, *, source_text: str | None = None) -> bytes:
+    texts = {report.source: source_text} if report.source and source_text is not None else None
+    return render_sarif_many([report], source_texts=texts)

@@ -1,0 +1,486 @@
+"""Environments and their latest findings in an RDF store, read and written with SPARQL only.
+
+Every environment is a named graph; its latest findings (a SHACL validation report plus the
+advisor's metadata) are another; the metadata graph describes each environment. The ontology and the
+shapes have graphs of their own, so one query can join data, findings, rules and vocabulary:
+
+    <urn:hv-advisor:environment:{id}>        the environment's graph, as uploaded
+    <urn:hv-advisor:findings:{id}>           its latest findings
+    <urn:hv-advisor:metadata>                name, created, modified, triples, last validated, counts
+    <https://w3id.org/hv-advisor/ontology>   the ontology and the rule vocabulary
+    <https://w3id.org/hv-advisor/shapes>     the rule shapes
+
+`EnvironmentStore` speaks SPARQL 1.1 (queries and one update per change) to a `SparqlStore`;
+`OxigraphStore` is the embedded, on-disk one. Every change is one SPARQL update request, which the
+store applies as one transaction: a reader sees the state before it or after it, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import secrets
+import shutil
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from advisor.errors import AdvisorError, NotFoundError
+from advisor.namespaces import ONTOLOGY_IRI, RDF_IRI, RDFS_IRI, XSD_IRI
+
+SERVICE_IRI = "https://w3id.org/hv-advisor/service#"
+SHAPES_GRAPH_IRI = "https://w3id.org/hv-advisor/shapes"
+ONTOLOGY_GRAPH_IRI = ONTOLOGY_IRI
+METADATA_GRAPH_IRI = "urn:hv-advisor:metadata"
+ENVIRONMENT_PREFIX = "urn:hv-advisor:environment:"
+FINDINGS_PREFIX = "urn:hv-advisor:findings:"
+STORE_NODE_IRI = "urn:hv-advisor:store"
+DCTERMS_IRI = "http://purl.org/dc/terms/"
+SH_IRI = "http://www.w3.org/ns/shacl#"
+
+SEVERITY_COUNTS = {"violation": "violations", "warning": "warnings", "info": "infos"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+class StoreError(AdvisorError):
+    """The store cannot be opened or written (a defect of the installation, not of the request)."""
+
+    code = "store-error"
+    title = "Store error"
+
+
+def environment_iri(environment_id: str) -> str:
+    return ENVIRONMENT_PREFIX + environment_id
+
+
+def findings_iri(environment_id: str) -> str:
+    return FINDINGS_PREFIX + environment_id
+
+
+# ---------------------------------------------------------------- the SPARQL interface
+
+
+class SparqlStore(Protocol):
+    """What EnvironmentStore needs from a SPARQL 1.1 store (embedded now, remote later)."""
+
+    def select(self, query: str) -> list[dict[str, object]]:
+        """Rows of a SELECT query, each a variable name -> term dictionary (unbound variables left out)."""
+        ...
+
+    def construct(self, query: str) -> list[ox.Triple]: ...
+
+    def update(self, update: str) -> None:
+        """Apply one SPARQL update request as one transaction."""
+        ...
+
+    def snapshot(self) -> contextlib.AbstractContextManager[str]:
+        """A read-only copy of the current state for untrusted queries in another process; yields its location."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class OxigraphStore:
+    """The embedded store: Oxigraph on disk, with cheap read-only snapshots (hard-linked checkpoints)."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._snapshots = path.parent / f"{path.name}-snapshots"
+        shutil.rmtree(self._snapshots, ignore_errors=True)
+        self._snapshots.mkdir(parents=True)
+        try:
+            self._store = ox.Store(str(path))
+        except OSError as error:
+            raise StoreError(f"cannot open the store in {path}: {error}") from None
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._current: tuple[int, Path] | None = None
+        self._users: dict[Path, int] = {}
+
+    def select(self, query: str) -> list[dict[str, object]]:
+        solutions = self._store.query(query)
+        names = [variable.value for variable in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def construct(self, query: str) -> list[ox.Triple]:
+        return list(self._store.query(query))
+
+    def update(self, update: str) -> None:
+        self._store.update(update)
+        with self._lock:
+            self._generation += 1
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[str]:
+        with self._lock:
+            if self._current is None or self._current[0] != self._generation:
+                target = self._snapshots / f"{self._generation}-{secrets.token_hex(4)}"
+                self._store.backup(str(target))
+                self._current = (self._generation, target)
+            path = self._current[1]
+            self._users[path] = self._users.get(path, 0) + 1
+        try:
+            yield str(path)
+        finally:
+            with self._lock:
+                self._users[path] -= 1
+                self._remove_unused()
+
+    def _remove_unused(self) -> None:
+        current = self._current[1] if self._current else None
+        for path, users in list(self._users.items()):
+            if users == 0 and path != current:
+                del self._users[path]
+                shutil.rmtree(path, ignore_errors=True)
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store
+        shutil.rmtree(self._snapshots, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- environments
+
+
+@dataclass(frozen=True)
+class ValidationSummary:
+    """What the metadata graph keeps of an environment's latest validation."""
+
+    validated_at: dt.datetime
+    as_of: dt.date
+    conforms: bool
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Environment:
+    id: str
+    name: str
+    triples: int
+    created: dt.datetime
+    modified: dt.datetime
+    revision: int
+    source: str | None = None
+    validation: ValidationSummary | None = None
+
+    @property
+    def graph(self) -> str:
+        return environment_iri(self.id)
+
+    @property
+    def findings_graph(self) -> str:
+        return findings_iri(self.id)
+
+
+@dataclass(frozen=True)
+class GraphUpload:
+    """A checked graph ready to store: its triples and the findings of its validation."""
+
+    triples: list[ox.Triple]
+    findings: list[ox.Triple]
+    validation: ValidationSummary
+    source: str | None = None
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _svc(name: str) -> str:
+    return _iri(SERVICE_IRI + name)
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, bool):
+        return str(ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD_IRI + "boolean")))
+    if isinstance(value, int):
+        return str(ox.Literal(str(value), datatype=ox.NamedNode(XSD_IRI + "integer")))
+    if isinstance(value, dt.datetime):
+        return str(ox.Literal(_timestamp(value), datatype=ox.NamedNode(XSD_IRI + "dateTime")))
+    if isinstance(value, dt.date):
+        return str(ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD_IRI + "date")))
+    return str(ox.Literal(str(value)))
+
+
+def _timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def ntriples(triples: Iterable[ox.Triple], blank_prefix: str) -> str:
+    """Triples as N-Triples for INSERT DATA, blank nodes relabelled so two graphs never share one."""
+
+    def term(node):
+        if isinstance(node, ox.BlankNode):
+            return ox.BlankNode(blank_prefix + node.value)
+        if isinstance(node, ox.Triple):
+            return ox.Triple(term(node.subject), node.predicate, term(node.object))
+        return node
+
+    renamed = (ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples)
+    return ox.serialize(renamed, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def slug(text: str) -> str:
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return value[:40].strip("-") or "environment"
+
+
+class EnvironmentStore:
+    """Create, read, replace and delete environments; keep their latest findings."""
+
+    def __init__(self, backend: SparqlStore) -> None:
+        self.backend = backend
+        self._write = threading.Lock()  # one writer at a time: read-modify-write steps stay consistent
+
+    # ------------------------------------------------------------ reads
+
+    def list(self) -> list[Environment]:
+        return self._environments()
+
+    def get(self, environment_id: str) -> Environment:
+        if not _ID.match(environment_id):
+            raise NotFoundError(f"no environment {environment_id!r}")
+        found = self._environments(environment_id)
+        if not found:
+            raise NotFoundError(f"no environment {environment_id!r}")
+        return found[0]
+
+    def graph(self, environment_id: str) -> list[ox.Triple]:
+        self.get(environment_id)
+        return self.backend.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(environment_iri(environment_id))} {{ ?s ?p ?o }} }}"
+        )
+
+    def snapshot(self) -> contextlib.AbstractContextManager[str]:
+        return self.backend.snapshot()
+
+    def is_initialized(self) -> bool:
+        pattern = f"{_iri(STORE_NODE_IRI)} {_svc('samplesLoaded')} ?done"
+        rows = self.backend.select(f"SELECT ?done WHERE {{ GRAPH {_iri(METADATA_GRAPH_IRI)} {{ {pattern} }} }}")
+        return bool(rows)
+
+    def _environments(self, only: str | None = None) -> list[Environment]:
+        metadata = _iri(METADATA_GRAPH_IRI)
+        restrict = f"FILTER(?id = {_literal(only)})" if only else ""
+        rows = self.backend.select(
+            f"""
+            PREFIX svc: <{SERVICE_IRI}>
+            PREFIX dcterms: <{DCTERMS_IRI}>
+            PREFIX rdfs: <{RDFS_IRI}>
+            SELECT ?id ?name ?triples ?created ?modified ?revision ?source
+                   ?validated ?asOf ?conforms ?violations ?warnings ?infos
+            WHERE {{ GRAPH {metadata} {{
+                ?env a svc:Environment ; svc:id ?id ; rdfs:label ?name ; svc:tripleCount ?triples ;
+                     dcterms:created ?created ; dcterms:modified ?modified ; svc:revision ?revision .
+                {restrict}
+                OPTIONAL {{ ?env svc:source ?source }}
+                OPTIONAL {{ ?env svc:lastValidated ?validated ; svc:asOf ?asOf ; svc:conforms ?conforms ;
+                                svc:violations ?violations ; svc:warnings ?warnings ; svc:infos ?infos }}
+            }} }}
+            ORDER BY ?created ?id
+            """
+        )
+        return [_environment(row) for row in rows]
+
+    # ------------------------------------------------------------ writes
+
+    def create(self, name: str, upload: GraphUpload, environment_id: str | None = None) -> Environment:
+        """Store a new environment; `environment_id` is chosen by the caller only for bundled samples."""
+        with self._write:
+            if environment_id is None:
+                environment_id = self._new_id(name)
+            elif self._environments(environment_id):
+                raise StoreError(f"environment {environment_id!r} exists already")
+            now = dt.datetime.now(dt.UTC)
+            self.backend.update(self._write_update(environment_id, name, upload, created=now, modified=now, revision=1))
+        return self.get(environment_id)
+
+    def replace(self, environment_id: str, upload: GraphUpload, name: str | None = None) -> Environment:
+        """Replace the graph and its findings in one transaction."""
+        with self._write:
+            current = self.get(environment_id)
+            update = self._write_update(
+                environment_id,
+                name or current.name,
+                upload,
+                created=current.created,
+                modified=dt.datetime.now(dt.UTC),
+                revision=current.revision + 1,
+            )
+            self.backend.update(update)
+        return self.get(environment_id)
+
+    def delete(self, environment_id: str) -> None:
+        with self._write:
+            self.get(environment_id)
+            env = _iri(environment_iri(environment_id))
+            self.backend.update(
+                f"DROP SILENT GRAPH {env} ;\n"
+                f"DROP SILENT GRAPH {_iri(findings_iri(environment_id))} ;\n"
+                f"DELETE WHERE {{ GRAPH {_iri(METADATA_GRAPH_IRI)} {{ {env} ?p ?o }} }}"
+            )
+
+    def record_findings(
+        self, environment_id: str, revision: int, findings: list[ox.Triple], validation: ValidationSummary
+    ) -> bool:
+        """Keep a new validation of the graph at `revision`; False (and nothing stored) if the graph changed since."""
+        with self._write:
+            try:
+                current = self.get(environment_id)
+            except NotFoundError:
+                return False
+            if current.revision != revision:
+                return False
+            env = _iri(environment_iri(environment_id))
+            graph = _iri(findings_iri(environment_id))
+            metadata = _iri(METADATA_GRAPH_IRI)
+            properties = " ".join(
+                _svc(name) for name in ("lastValidated", "asOf", "conforms", "violations", "warnings", "infos")
+            )
+            self.backend.update(
+                f"DROP SILENT GRAPH {graph} ;\n"
+                f"CREATE SILENT GRAPH {graph} ;\n"
+                f"DELETE {{ GRAPH {metadata} {{ {env} ?p ?o }} }} WHERE {{ GRAPH {metadata} {{ {env} ?p ?o }}"
+                f" VALUES ?p {{ {properties} }} }} ;\n"
+                f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples(findings, 'f')}\n}}\n"
+                f"GRAPH {metadata} {{\n{self._validation_triples(env, validation)}\n}} }}"
+            )
+        return True
+
+    def replace_knowledge(self, ontology: list[ox.Triple], shapes: list[ox.Triple]) -> None:
+        """Put the bundled ontology and shapes in their graphs (replacing an older copy)."""
+        with self._write:
+            ontology_graph, shapes_graph = _iri(ONTOLOGY_GRAPH_IRI), _iri(SHAPES_GRAPH_IRI)
+            self.backend.update(
+                f"DROP SILENT GRAPH {ontology_graph} ;\nDROP SILENT GRAPH {shapes_graph} ;\n"
+                f"INSERT DATA {{ GRAPH {ontology_graph} {{\n{ntriples(ontology, 'o')}\n}}\n"
+                f"GRAPH {shapes_graph} {{\n{ntriples(shapes, 's')}\n}} }}"
+            )
+
+    def mark_initialized(self) -> None:
+        with self._write:
+            self.backend.update(
+                f"INSERT DATA {{ GRAPH {_iri(METADATA_GRAPH_IRI)} {{ "
+                f"{_iri(STORE_NODE_IRI)} {_svc('samplesLoaded')} {_literal(True)} }} }}"
+            )
+
+    def _new_id(self, name: str) -> str:
+        base = slug(name)
+        while True:
+            candidate = f"{base}-{secrets.token_hex(3)}"
+            if not self._environments(candidate):
+                return candidate
+
+    def _write_update(
+        self,
+        environment_id: str,
+        name: str,
+        upload: GraphUpload,
+        *,
+        created: dt.datetime,
+        modified: dt.datetime,
+        revision: int,
+    ) -> str:
+        env = _iri(environment_iri(environment_id))
+        graph = _iri(findings_iri(environment_id))
+        metadata = _iri(METADATA_GRAPH_IRI)
+        description = [
+            f"{env} {_iri(RDF_IRI + 'type')} {_svc('Environment')} .",
+            f"{env} {_svc('id')} {_literal(environment_id)} .",
+            f"{env} {_iri(RDFS_IRI + 'label')} {_literal(name)} .",
+            f"{env} {_svc('tripleCount')} {_literal(len(upload.triples))} .",
+            f"{env} {_iri(DCTERMS_IRI + 'created')} {_literal(created)} .",
+            f"{env} {_iri(DCTERMS_IRI + 'modified')} {_literal(modified)} .",
+            f"{env} {_svc('revision')} {_literal(revision)} .",
+            f"{env} {_svc('findingsGraph')} {graph} .",
+        ]
+        if upload.source:
+            description.append(f"{env} {_svc('source')} {_literal(upload.source)} .")
+        return (
+            f"DROP SILENT GRAPH {env} ;\n"
+            f"DROP SILENT GRAPH {graph} ;\n"
+            f"DELETE WHERE {{ GRAPH {metadata} {{ {env} ?p ?o }} }} ;\n"
+            f"CREATE SILENT GRAPH {env} ;\n"
+            f"CREATE SILENT GRAPH {graph} ;\n"
+            f"INSERT DATA {{\n"
+            f"GRAPH {env} {{\n{ntriples(upload.triples, 'd')}\n}}\n"
+            f"GRAPH {graph} {{\n{ntriples(upload.findings, 'f')}\n}}\n"
+            f"GRAPH {metadata} {{\n{chr(10).join(description)}\n"
+            f"{self._validation_triples(env, upload.validation)}\n}}\n"
+            f"}}"
+        )
+
+    @staticmethod
+    def _validation_triples(env: str, validation: ValidationSummary) -> str:
+        lines = [
+            f"{env} {_svc('lastValidated')} {_literal(validation.validated_at)} .",
+            f"{env} {_svc('asOf')} {_literal(validation.as_of)} .",
+            f"{env} {_svc('conforms')} {_literal(validation.conforms)} .",
+        ]
+        for severity, name in SEVERITY_COUNTS.items():
+            lines.append(f"{env} {_svc(name)} {_literal(validation.counts.get(severity, 0))} .")
+        return "\n".join(lines)
+
+
+def _value(row: dict[str, object], name: str) -> str | None:
+    term = row.get(name)
+    return None if term is None else term.value  # type: ignore[attr-defined]
+
+
+def _environment(row: dict[str, object]) -> Environment:
+    validation = None
+    if row.get("validated") is not None:
+        validation = ValidationSummary(
+            validated_at=dt.datetime.fromisoformat(_value(row, "validated")),  # type: ignore[arg-type]
+            as_of=dt.date.fromisoformat(_value(row, "asOf")),  # type: ignore[arg-type]
+            conforms=_value(row, "conforms") == "true",
+            counts={severity: int(_value(row, name) or 0) for severity, name in SEVERITY_COUNTS.items()},
+        )
+    return Environment(
+        id=_value(row, "id") or "",
+        name=_value(row, "name") or "",
+        triples=int(_value(row, "triples") or 0),
+        created=dt.datetime.fromisoformat(_value(row, "created")),  # type: ignore[arg-type]
+        modified=dt.datetime.fromisoformat(_value(row, "modified")),  # type: ignore[arg-type]
+        revision=int(_value(row, "revision") or 0),
+        source=_value(row, "source"),
+        validation=validation,
+    )
+
+
+def open_store(data_dir: Path) -> EnvironmentStore:
+    """The environment store kept in `data_dir` (created when missing)."""
+    return EnvironmentStore(OxigraphStore(data_dir / "store"))
+
+
+__all__ = [
+    "ENVIRONMENT_PREFIX",
+    "FINDINGS_PREFIX",
+    "METADATA_GRAPH_IRI",
+    "ONTOLOGY_GRAPH_IRI",
+    "SERVICE_IRI",
+    "SHAPES_GRAPH_IRI",
+    "SH_IRI",
+    "Environment",
+    "EnvironmentStore",
+    "GraphUpload",
+    "OxigraphStore",
+    "SparqlStore",
+    "StoreError",
+    "ValidationSummary",
+    "open_store",
+]

@@ -1,0 +1,264 @@
+"""A small pool of worker processes that run one task each at a time and are killed when a task overruns.
+
+Validation and SPARQL queries run here, off the event loop: the service stays responsive while they
+work, at most `size` run at once (the others wait for a free worker), and a time limit really stops
+the work, because the worker process is killed and replaced. A task may announce stages (parsing,
+then validating), each with its own time limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import anyio
+
+from advisor.errors import AdvisorError, TimeLimitError
+
+log = logging.getLogger("advisor.service.workers")
+
+START_STAGE = "start"
+_connection: Connection | None = None  # in a worker: the pipe to the service
+
+
+class UnavailableError(AdvisorError):
+    """No worker could take the task in time, or the worker could not start."""
+
+    code = "unavailable"
+    title = "Service unavailable"
+
+
+class WorkerFailedError(AdvisorError):
+    """The task failed inside the worker with an unexpected error (logged with its traceback)."""
+
+    code = "internal-error"
+    title = "Internal error"
+
+
+def report_stage(stage: str) -> None:
+    """Called by a task inside a worker: the task enters `stage`, whose own time limit starts now."""
+    if _connection is not None:
+        _connection.send(("stage", stage))
+
+
+def _serve(connection: Connection, initializer: Callable[..., None] | None, arguments: tuple) -> None:
+    """The worker's loop: prepare once, then run one task after another until the pipe closes."""
+    global _connection
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the service stops its workers itself
+    _connection = connection
+    try:
+        if initializer is not None:
+            initializer(*arguments)
+    except Exception:
+        connection.send(("crash", traceback.format_exc()))
+        return
+    connection.send(("ready",))
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "stop":
+            return
+        _, function, task_arguments = message
+        try:
+            result = function(*task_arguments)
+        except AdvisorError as error:
+            connection.send(("error", type(error).__module__, type(error).__qualname__, error.message, error.details))
+        except Exception:
+            connection.send(("crash", traceback.format_exc()))
+        else:
+            connection.send(("result", result))
+
+
+def _rebuild(module: str, qualname: str, message: str, details: dict) -> AdvisorError:
+    """An AdvisorError raised in a worker, rebuilt in the service (every subclass takes message, **details)."""
+    cls = importlib.import_module(module)
+    for part in qualname.split("."):
+        cls = getattr(cls, part)
+    return cls(message, **details)  # type: ignore[operator, return-value]
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    ready: bool = False
+
+
+class _Overrun(Exception):
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+
+
+class _Died(Exception):
+    pass
+
+
+class WorkerPool:
+    """`size` worker processes (spawned, so they share nothing with the service but their arguments)."""
+
+    def __init__(
+        self,
+        name: str,
+        size: int,
+        *,
+        initializer: Callable[..., None] | None = None,
+        arguments: tuple = (),
+        start_timeout: float = 120.0,
+    ) -> None:
+        self.name = name
+        self.size = max(1, size)
+        self._initializer = initializer
+        self._arguments = arguments
+        self._start_timeout = start_timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._all: list[_Worker] = []
+        self.busy = 0
+        self.started = False
+
+    async def start(self) -> None:
+        for _ in range(self.size):
+            worker = self._spawn()
+            self._idle.put_nowait(worker)
+        self.started = True
+
+    async def wait_ready(self) -> None:
+        """Wait until every idle worker has prepared itself (raises UnavailableError if one cannot)."""
+        workers = [self._idle.get_nowait() for _ in range(self._idle.qsize())]
+        try:
+            for worker in workers:
+                await anyio.to_thread.run_sync(self._ensure_ready, worker)
+        finally:
+            for worker in workers:
+                if worker.process.is_alive():
+                    self._idle.put_nowait(worker)
+                else:
+                    self._idle.put_nowait(self._replace(worker))
+
+    def alive(self) -> bool:
+        return self.started and all(worker.process.is_alive() for worker in self._all)
+
+    async def close(self) -> None:
+        for worker in self._all:
+            with contextlib.suppress(OSError, ValueError):
+                worker.connection.send(("stop",))
+        for worker in self._all:
+            await anyio.to_thread.run_sync(worker.process.join, 2.0)
+            if worker.process.is_alive():
+                worker.process.kill()
+                await anyio.to_thread.run_sync(worker.process.join, 2.0)
+            worker.connection.close()
+        self._all.clear()
+        self.started = False
+
+    async def run(
+        self,
+        function: Callable[..., Any],
+        *arguments: Any,
+        limits: dict[str, float],
+        messages: dict[str, str],
+        wait: float,
+    ) -> Any:
+        """Run `function(*arguments)` in a worker; `limits[stage]` seconds per stage (the first is "start").
+
+        `messages[stage]` words the TimeLimitError raised when a stage overruns; the worker is then killed
+        and replaced. Waiting for a free worker longer than `wait` seconds raises UnavailableError.
+        """
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), wait)
+        except TimeoutError:
+            raise UnavailableError(
+                f"all {self.size} {self.name} workers stayed busy for {wait:g} s: try again later",
+                limit=f"{self.name} workers",
+                maximum=self.size,
+            ) from None
+        self.busy += 1
+        replace = True
+        try:
+            result = await anyio.to_thread.run_sync(self._call, worker, function, arguments, limits)
+            replace = False
+            return result
+        except _Overrun as overrun:
+            raise TimeLimitError(messages[overrun.stage], limit=overrun.stage, maximum=limits[overrun.stage]) from None
+        except _Died:
+            raise WorkerFailedError(f"the {self.name} worker stopped unexpectedly") from None
+        except AdvisorError:
+            replace = not worker.process.is_alive()
+            raise
+        finally:
+            self.busy -= 1
+            self._idle.put_nowait(self._replace(worker) if replace else worker)
+
+    # ------------------------------------------------------------ in a thread
+
+    def _ensure_ready(self, worker: _Worker) -> None:
+        if worker.ready:
+            return
+        try:
+            if not worker.connection.poll(self._start_timeout):
+                raise UnavailableError(f"a {self.name} worker did not start within {self._start_timeout:g} s")
+            message = worker.connection.recv()
+        except (EOFError, OSError):
+            raise UnavailableError(f"a {self.name} worker stopped while starting") from None
+        if message[0] == "crash":
+            log.error("%s worker failed to start:\n%s", self.name, message[1])
+            raise UnavailableError(f"a {self.name} worker failed to start")
+        worker.ready = True
+
+    def _call(self, worker: _Worker, function: Callable[..., Any], arguments: tuple, limits: dict[str, float]) -> Any:
+        self._ensure_ready(worker)
+        stage = START_STAGE
+        try:
+            worker.connection.send(("call", function, arguments))
+            while True:
+                if not worker.connection.poll(limits[stage]):
+                    raise _Overrun(stage)
+                message = worker.connection.recv()
+                kind = message[0]
+                if kind == "stage":
+                    stage = message[1]
+                elif kind == "result":
+                    return message[1]
+                elif kind == "error":
+                    raise _rebuild(*message[1:])
+                elif kind == "crash":
+                    log.error("%s task failed:\n%s", self.name, message[1])
+                    raise WorkerFailedError(f"the {self.name} task failed unexpectedly")
+        except (EOFError, OSError, BrokenPipeError):
+            raise _Died() from None
+
+    # ------------------------------------------------------------ processes
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(
+            target=_serve,
+            args=(child, self._initializer, self._arguments),
+            name=f"advisor-{self.name}-worker",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._all.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5.0)
+        worker.connection.close()
+        if worker in self._all:
+            self._all.remove(worker)
+        return self._spawn()

@@ -1,0 +1,1 @@
+"""Estate generator and benchmark harness (not part of the installed package)."""
