@@ -203,8 +203,8 @@ def _find_rule(rule_id: str) -> Rule:
     catalog = knowledge_base().catalog
     rule = knowledge_base().rule(rule_id)
     if rule is None:
-        close = difflib.get_close_matches(rule_id.upper(), list(catalog), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else "; `advisor rules` lists them"
+        close = difflib.get_close_matches(rule_id.upper(), list(catalog), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; `advisor rules` lists them"
         raise NotFoundError(f"no rule {rule_id!r}{hint}")
     return rule
 
@@ -324,11 +324,12 @@ def query(
 ) -> None:
     """Run a read-only SPARQL query over a graph and the ontology (prefixes hv:, hvs:, rdfs:, ... predeclared)."""
     from advisor import query as sparql_query
+    from advisor.sparql import inspect_query
 
     if output_format not in ("table", "csv", "json"):
         raise InputError(f"--format must be table, csv or json, not {output_format!r}")
     text = _read_query(sparql)
-    sparql_query.check_query(text)
+    inspect_query(text)
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     graph = parse_file(file, format_from_label(input_format) if input_format else None)
@@ -353,6 +354,27 @@ def query(
             table.add_row(*(sparql_query.compact(term) for term in row))
         Console(highlight=False, width=None if sys.stdout.isatty() else 200).print(table)
         typer.echo(f"{len(result.rows)} row(s)", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port to listen on (default 8000).")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Directory of the embedded store (default ./data).")
+    ] = None,
+    env_file: Annotated[
+        Path | None, typer.Option("--env-file", help="Settings file (default advisor.env, if present).")
+    ] = None,
+) -> None:
+    """Run the HTTP service: API, SPARQL endpoint, Swagger UI (/docs), ReDoc (/redoc) and the query page (/sparql).
+
+    Settings come from the options, then ADVISOR_* environment variables, then the settings file.
+    """
+    from api.server import load_settings
+    from api.server import serve as run_service
+
+    run_service(load_settings(host=host, port=port, data_dir=data_dir, env_file=env_file))
 
 
 # ---------------------------------------------------------------- entry point

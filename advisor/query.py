@@ -1,7 +1,8 @@
 """Read-only SPARQL over one environment graph with the ontology loaded (so class hierarchy queries work).
 
-The query runs on a fresh in-memory Oxigraph store. `SERVICE` (which would reach the network) and
-updates are refused before the query is parsed; results are cut at the settings' row limit.
+The query runs on a fresh in-memory Oxigraph store. The checks are the service's (advisor.sparql):
+`SERVICE` (which would reach the network) and updates are refused before the query is parsed.
+Results are cut at the settings' row limit.
 """
 
 from __future__ import annotations
@@ -10,52 +11,19 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from advisor.config import Settings, get_settings
-from advisor.errors import InputError, RefusedInputError
 from advisor.findings import short_name
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
 from advisor.namespaces import PREFIXES
+from advisor.sparql import QueryFailedError, inspect_query, syntax_error
 from advisor.validation import RuleParameters, build_store
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-# Strings, IRIs and comments, which may contain any word; what is left holds the keywords.
-_OPAQUE = re.compile(
-    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r'|<[^<>"{}|^`\\\s]*>'
-    r"|#[^\n]*",
-    re.DOTALL,
-)
-_PROLOGUE = re.compile(r'^\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s*)""\s*)*', re.IGNORECASE)
-_UPDATE_START = re.compile(
-    r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)(?![\w:-])",
-    re.IGNORECASE,
-)
-_SERVICE = re.compile(r"(?<![\w:?$.\-\\%])SERVICE(?![\w:-])", re.IGNORECASE)
-_POSITION = re.compile(r"^error at (\d+):(\d+): ")
-
-
-def _keywords_only(query: str) -> str:
-    """The query with strings, IRIs and comments blanked out."""
-    return _OPAQUE.sub(lambda m: " " if m.group(0).startswith("#") else '""', query)
-
-
-def check_query(query: str) -> None:
-    """Refuse what a read-only, offline query must never do."""
-    bare = _keywords_only(query)
-    if _UPDATE_START.match(bare, _PROLOGUE.match(bare).end()):  # type: ignore[union-attr]
-        raise RefusedInputError("SPARQL updates are refused: use SELECT, ASK, CONSTRUCT or DESCRIBE")
-    if _SERVICE.search(bare):
-        raise RefusedInputError("SPARQL SERVICE is refused: queries never reach other endpoints")
 
 
 @dataclass
@@ -95,22 +63,16 @@ def query_store(
 def run_query(store: ox.Store, query: str, settings: Settings | None = None) -> QueryResult:
     """Run a read-only query; the advisor's prefixes (hv:, hvs:, rdfs:, ...) are predeclared."""
     settings = settings or get_settings()
-    check_query(query)
-    limit = settings.sparql_max_results
+    inspect_query(query)
     try:
-        answer = store.query(query, prefixes=PREFIXES)
+        return _collect(store.query(query, prefixes=PREFIXES), settings.sparql_max_results)
     except SyntaxError as error:
-        message = str(error)
-        match = _POSITION.match(message)
-        if match:
-            line, column = int(match.group(1)), int(match.group(2))
-            detail = message[match.end() :]
-            raise InputError(
-                f"SPARQL syntax error at line {line}, column {column}: {detail}", line=line, column=column
-            ) from None
-        raise InputError(f"SPARQL syntax error: {message}") from None
-    except OSError as error:
-        raise InputError(f"the query failed: {error}") from None
+        raise syntax_error(error) from None
+    except (OSError, RuntimeError) as error:
+        raise QueryFailedError(f"the query failed: {error}") from None
+
+
+def _collect(answer: ox.QueryBoolean | ox.QuerySolutions | ox.QueryTriples, limit: int) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):

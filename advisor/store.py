@@ -204,16 +204,22 @@ def _svc(name: str) -> str:
     return _iri(SERVICE_IRI + name)
 
 
-def _literal(value: object) -> str:
+def _term(value: object) -> ox.Literal:
+    """A Python value as a typed literal."""
     if isinstance(value, bool):
-        return str(ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD_IRI + "boolean")))
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD_IRI + "boolean"))
     if isinstance(value, int):
-        return str(ox.Literal(str(value), datatype=ox.NamedNode(XSD_IRI + "integer")))
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD_IRI + "integer"))
     if isinstance(value, dt.datetime):
-        return str(ox.Literal(_timestamp(value), datatype=ox.NamedNode(XSD_IRI + "dateTime")))
+        return ox.Literal(_timestamp(value), datatype=ox.NamedNode(XSD_IRI + "dateTime"))
     if isinstance(value, dt.date):
-        return str(ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD_IRI + "date")))
-    return str(ox.Literal(str(value)))
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD_IRI + "date"))
+    return ox.Literal(str(value))
+
+
+def _literal(value: object) -> str:
+    """A Python value as a literal in SPARQL syntax (escaped: user text never breaks out of it)."""
+    return str(_term(value))
 
 
 def _timestamp(moment: dt.datetime) -> str:
@@ -356,7 +362,7 @@ class EnvironmentStore:
                 f"CREATE SILENT GRAPH {graph} ;\n"
                 f"DELETE {{ GRAPH {metadata} {{ {env} ?p ?o }} }} WHERE {{ GRAPH {metadata} {{ {env} ?p ?o }}"
                 f" VALUES ?p {{ {properties} }} }} ;\n"
-                f"INSERT DATA {{ GRAPH {graph} {{\n{ntriples(findings, 'f')}\n}}\n"
+                f"INSERT DATA {{ GRAPH {graph} {{\n{_findings_ntriples(environment_id, findings, validation)}\n}}\n"
                 f"GRAPH {metadata} {{\n{self._validation_triples(env, validation)}\n}} }}"
             )
         return True
@@ -418,7 +424,7 @@ class EnvironmentStore:
             f"CREATE SILENT GRAPH {graph} ;\n"
             f"INSERT DATA {{\n"
             f"GRAPH {env} {{\n{ntriples(upload.triples, 'd')}\n}}\n"
-            f"GRAPH {graph} {{\n{ntriples(upload.findings, 'f')}\n}}\n"
+            f"GRAPH {graph} {{\n{_findings_ntriples(environment_id, upload.findings, upload.validation)}\n}}\n"
             f"GRAPH {metadata} {{\n{chr(10).join(description)}\n"
             f"{self._validation_triples(env, upload.validation)}\n}}\n"
             f"}}"
@@ -434,6 +440,26 @@ class EnvironmentStore:
         for severity, name in SEVERITY_COUNTS.items():
             lines.append(f"{env} {_svc(name)} {_literal(validation.counts.get(severity, 0))} .")
         return "\n".join(lines)
+
+
+def _findings_ntriples(environment_id: str, findings: list[ox.Triple], validation: ValidationSummary) -> str:
+    """The SHACL report plus what the advisor knows of the validation, on the findings graph's own node."""
+    node = ox.NamedNode(findings_iri(environment_id))
+    svc = SERVICE_IRI
+    described = [
+        ox.Triple(node, ox.NamedNode(RDF_IRI + "type"), ox.NamedNode(svc + "Findings")),
+        ox.Triple(node, ox.NamedNode(svc + "environment"), ox.NamedNode(environment_iri(environment_id))),
+        ox.Triple(node, ox.NamedNode(svc + "validatedAt"), _term(validation.validated_at)),
+        ox.Triple(node, ox.NamedNode(svc + "asOf"), _term(validation.as_of)),
+        ox.Triple(node, ox.NamedNode(svc + "conforms"), _term(validation.conforms)),
+    ]
+    for severity, name in SEVERITY_COUNTS.items():
+        described.append(ox.Triple(node, ox.NamedNode(svc + name), _term(validation.counts.get(severity, 0))))
+    report_type = (ox.NamedNode(RDF_IRI + "type"), ox.NamedNode(SH_IRI + "ValidationReport"))
+    for triple in findings:
+        if (triple.predicate, triple.object) == report_type:
+            described.append(ox.Triple(node, ox.NamedNode(svc + "report"), triple.subject))
+    return ntriples([*findings, *described], "f")
 
 
 def _value(row: dict[str, object], name: str) -> str | None:

@@ -88,6 +88,26 @@ def _rebuild(module: str, qualname: str, message: str, details: dict) -> Advisor
     return cls(message, **details)  # type: ignore[operator, return-value]
 
 
+# Workers are forked from a clean helper process that has imported these once (never from the service
+# itself, which runs threads and holds the store open), so a new or replacement worker starts in milliseconds.
+PRELOAD = ["api.tasks", "advisor.sparql"]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a task: its time limit, the setting that holds it, and what to say when it is hit."""
+
+    seconds: float
+    setting: str
+    message: str
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
@@ -105,7 +125,7 @@ class _Died(Exception):
 
 
 class WorkerPool:
-    """`size` worker processes (spawned, so they share nothing with the service but their arguments)."""
+    """`size` worker processes that share nothing with the service but their arguments and results."""
 
     def __init__(
         self,
@@ -121,7 +141,7 @@ class WorkerPool:
         self._initializer = initializer
         self._arguments = arguments
         self._start_timeout = start_timeout
-        self._context = multiprocessing.get_context("spawn")
+        self._context = _context()
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: list[_Worker] = []
         self.busy = 0
@@ -162,18 +182,11 @@ class WorkerPool:
         self._all.clear()
         self.started = False
 
-    async def run(
-        self,
-        function: Callable[..., Any],
-        *arguments: Any,
-        limits: dict[str, float],
-        messages: dict[str, str],
-        wait: float,
-    ) -> Any:
-        """Run `function(*arguments)` in a worker; `limits[stage]` seconds per stage (the first is "start").
+    async def run(self, function: Callable[..., Any], *arguments: Any, stages: dict[str, Stage], wait: float) -> Any:
+        """Run `function(*arguments)` in a worker, each stage within its time limit (the first is "start").
 
-        `messages[stage]` words the TimeLimitError raised when a stage overruns; the worker is then killed
-        and replaced. Waiting for a free worker longer than `wait` seconds raises UnavailableError.
+        A stage that overruns raises TimeLimitError, and its worker is killed and replaced. Waiting for a
+        free worker longer than `wait` seconds raises UnavailableError.
         """
         try:
             worker = await asyncio.wait_for(self._idle.get(), wait)
@@ -186,11 +199,13 @@ class WorkerPool:
         self.busy += 1
         replace = True
         try:
+            limits = {name: stage.seconds for name, stage in stages.items()}
             result = await anyio.to_thread.run_sync(self._call, worker, function, arguments, limits)
             replace = False
             return result
         except _Overrun as overrun:
-            raise TimeLimitError(messages[overrun.stage], limit=overrun.stage, maximum=limits[overrun.stage]) from None
+            stage = stages[overrun.stage]
+            raise TimeLimitError(stage.message, limit=stage.setting, maximum=stage.seconds) from None
         except _Died:
             raise WorkerFailedError(f"the {self.name} worker stopped unexpectedly") from None
         except AdvisorError:

@@ -23,6 +23,30 @@ def _key(term) -> str:
     return "_:" + str(term) if isinstance(term, BNode) else str(term)
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """The rdflib term for an Oxigraph term, as it is: blank node ids and lexical forms are kept (rdflib's
+    parsers would rename blank nodes and normalise literals, so the engines would see different terms)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+
+
+def _to_rdflib(store: ox.Store) -> Graph:
+    graph = Graph()
+    for quad in store:
+        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    return graph
+
+
 class ReferenceEngine:
     name = "reference"
 
@@ -36,11 +60,7 @@ class ReferenceEngine:
 
     def run(self, store: ox.Store) -> EngineOutput:
         started = time.perf_counter()
-        data = Graph()
-        data.parse(data=ox.serialize(store, format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
-        graph = Graph()
-        for triple in data:
-            graph.add(triple)
+        graph = _to_rdflib(store)
         _, report, _ = pyshacl.validate(
             graph,
             shacl_graph=self.shapes,

@@ -5,8 +5,8 @@ out left to right and wrapped in rows (a flow layout); other servers stand besid
 site's storage volumes and backup repositories stand in a column of their own. Backup jobs, which
 stand nowhere, have a band of their own at the bottom; whatever has no site is in a "No site stated"
 band. Every box carries the worst standing finding of its resource. The same inventory always gives
-the same picture. Above `max_nodes` resources the VMs of each host are drawn as one box; above that
-again, there is no diagram (the report says so).
+the same picture. Above `max_nodes` resources the VMs of each host are drawn as one box; with more than
+COLLAPSED_FACTOR times `max_nodes` other resources, there is no diagram (the report says so).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ LEAF_WIDTH = {NodeKind.VM: 150, NodeKind.SERVER: 170, NodeKind.VOLUME: 180, Node
 JOB_WIDTH = 200
 MAX_INNER = {"host": 2 * 150 + GAP, "cluster": 980, "site": 1180, "storage": 180, "band": 1180}
 DEFAULT_MAX_NODES = 400
+COLLAPSED_FACTOR = 3  # with VMs drawn as counts, up to this many times max_nodes other resources are drawn
 DRAWN_EDGES = frozenset(Relation) - {Relation.RUNS_ON}  # a VM already stands inside its host
 KIND_NAMES = {
     NodeKind.SITE: "Site",
@@ -187,8 +188,8 @@ def layout(inventory: Inventory, worst: dict[str, Severity], max_nodes: int = DE
     vm_count = sum(1 for n in inventory.nodes if n.kind is NodeKind.VM)
     total = len(inventory.nodes)
     collapse = total > max_nodes
-    if collapse and total - vm_count > max_nodes:
-        return Omitted(nodes=total, max_nodes=max_nodes)
+    if collapse and total - vm_count > COLLAPSED_FACTOR * max_nodes:
+        return Omitted(nodes=total, max_nodes=COLLAPSED_FACTOR * max_nodes)
     nodes = {n.id: n for n in inventory.nodes}
     by_site: dict[str | None, dict[NodeKind, list[InventoryNode]]] = defaultdict(lambda: defaultdict(list))
     hosts_of: dict[str, list[InventoryNode]] = defaultdict(list)

@@ -51,7 +51,9 @@ def generate(seed: int) -> Environment:
     excluded = {s for s in [*vms, *servers] if rng.random() < 0.15}
     for vm, host in vms.items():
         extra = ' ; hv:backupExclusionReason "Rebuilt from the pipeline"' if vm in excluded else ""
-        env.lines.append(f'{node(vm)} a hv:VirtualMachine ; rdfs:label "{vm.upper()}-{seed}" ; hv:runsOn {node(host)}{extra} .')
+        env.lines.append(
+            f'{node(vm)} a hv:VirtualMachine ; rdfs:label "{vm.upper()}-{seed}" ; hv:runsOn {node(host)}{extra} .'
+        )
     for server in servers:
         extra = ' ; hv:backupExclusionReason "Decommissioned next month"' if server in excluded else ""
         env.lines.append(f'{node(server)} a hv:PhysicalServer ; rdfs:label "{server.upper()}-{seed}"{extra} .')

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from advisor.loading import parse_file
 from advisor.validation import validate
-from tests.cli.conftest import AS_OF, GAP_NODE, only_rule_policy
-from tests.conftest import RULE_FIXTURES, FIXED_AS_OF
+from tests.cli.conftest import ADVISOR, AS_OF, GAP_NODE, only_rule_policy
+from tests.conftest import FIXED_AS_OF, RULE_FIXTURES
 
 
 def test_exit_1_with_a_violation_and_the_json_contract(cli) -> None:
@@ -98,13 +101,17 @@ FAIL_ON_TABLE = [
 
 
 @pytest.mark.parametrize(("severity", "fail_on", "status"), FAIL_ON_TABLE)
-def test_fail_on(cli, tmp_path: Path, gap_file: Path, clean_file: Path, severity: str, fail_on: str, status: int) -> None:
+def test_fail_on(
+    cli, tmp_path: Path, gap_file: Path, clean_file: Path, severity: str, fail_on: str, status: int
+) -> None:
     policy = tmp_path / "policy.toml"
     policy.write_text(only_rule_policy("COV-001", f'severity = {{ COV-001 = "{severity}" }}\n'), encoding="utf-8")
     run = cli("validate", gap_file, clean_file, "--policy", policy, "--fail-on", fail_on, "--format", "json")
     assert run.returncode == status, run.stderr
     gap, clean = run.json()
-    assert [(f["rule_id"], f["severity"], f["focus_node"]) for f in gap["findings"]] == [("COV-001", severity, GAP_NODE)]
+    assert [(f["rule_id"], f["severity"], f["focus_node"]) for f in gap["findings"]] == [
+        ("COV-001", severity, GAP_NODE)
+    ]
     assert gap["conforms"] is (severity != "violation")
     assert clean["findings"] == []
 
@@ -129,7 +136,9 @@ def test_an_unreadable_file_exits_2_whatever_fail_on(cli, tmp_path: Path, clean_
     assert broken["error"]["line"] == 1
 
 
-def test_output_file_holds_the_batch_and_stdout_stays_empty(cli, tmp_path: Path, gap_file: Path, clean_file: Path) -> None:
+def test_output_file_holds_the_batch_and_stdout_stays_empty(
+    cli, tmp_path: Path, gap_file: Path, clean_file: Path
+) -> None:
     target = tmp_path / "out" / "report.json"
     run = cli("validate", gap_file, clean_file, "--format", "json", "--output", target, "--as-of", AS_OF)
     assert run.returncode == 1
@@ -137,6 +146,7 @@ def test_output_file_holds_the_batch_and_stdout_stays_empty(cli, tmp_path: Path,
     items = json.loads(target.read_text(encoding="utf-8"))
     assert [item["file"] for item in items] == [str(gap_file), str(clean_file)]
     assert "Summary: 2 file(s)" in run.stderr
+    assert "Validating" not in run.stderr  # no progress bar when stderr is not a terminal
 
 
 def test_output_directory_gets_one_report_per_input(cli, tmp_path: Path) -> None:
@@ -204,9 +214,38 @@ def test_a_pattern_that_matches_nothing_is_an_error_entry(cli, tmp_path: Path, g
 
 @pytest.mark.parametrize("engine", ["fast", "reference"])
 def test_engine_option_still_works(cli, engine: str) -> None:
-    run = cli("validate", RULE_FIXTURES / "COV-001" / "violation.ttl", "--engine", engine, "-f", "json", "--as-of", AS_OF)
+    run = cli(
+        "validate", RULE_FIXTURES / "COV-001" / "violation.ttl", "--engine", engine, "-f", "json", "--as-of", AS_OF
+    )
     assert run.returncode == 1
     assert {f["focus_node"] for f in run.json()["findings"] if f["rule_id"] == "COV-001"} == {
         "https://example.org/web01",
         "https://example.org/fs01",
     }
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path, gap_file: Path, clean_file: Path) -> None:
+    report = tmp_path / "report.json"
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [str(ADVISOR), "validate", str(tmp_path), "-f", "json", "-o", str(report)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=secondary,
+    )
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(primary, 65536)
+        except OSError:  # the terminal closed when the process ended
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(primary)
+    assert process.wait() == 1
+    terminal = b"".join(chunks).decode("utf-8", errors="replace")
+    assert "Validating" in terminal and "2/2" in terminal
+    assert "Summary: 2 file(s)" in terminal
+    assert len(json.loads(report.read_text(encoding="utf-8"))) == 2

@@ -1,0 +1,51 @@
+"""Request-scoped helpers shared by the routers: the service, the API key check, RDF answers."""
+
+from __future__ import annotations
+
+import hmac
+
+import pyoxigraph as ox
+from fastapi import Request, Security
+from fastapi.security import APIKeyHeader
+
+from advisor.namespaces import PREFIXES
+from api.negotiation import negotiate
+from api.problems import UnauthorizedError
+from api.service import AdvisorService
+
+API_KEY_HEADER = "X-API-Key"
+_api_key = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="The service's API key, when it has one.")
+
+RDF_MEDIA_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+TEXT_TYPES = ("text/", "application/ld+json", "application/json", "application/sparql-results+json")
+
+
+def service_of(request: Request) -> AdvisorService:
+    return request.app.state.service
+
+
+def check_api_key(request: Request, key: str | None = Security(_api_key)) -> None:
+    """Refuse a request without the configured API key (routes get this only when a key is configured)."""
+    expected = service_of(request).settings.api_key
+    if expected is None:
+        return
+    if key is None or not hmac.compare_digest(key.encode("utf-8"), expected.encode("utf-8")):
+        raise UnauthorizedError(f"this request needs the header {API_KEY_HEADER} with the service's API key")
+
+
+def with_charset(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8" if media_type.startswith(TEXT_TYPES) else media_type
+
+
+def rdf_media_type(request: Request) -> str:
+    """The RDF syntax the request accepts (Turtle by default); NotAcceptableError if none."""
+    return negotiate(request.headers.get("accept"), list(RDF_MEDIA_TYPES))
+
+
+def serialize_rdf(triples: list[ox.Triple], media_type: str) -> bytes:
+    return ox.serialize(triples, format=RDF_MEDIA_TYPES[media_type], prefixes=PREFIXES)

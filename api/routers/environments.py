@@ -1,0 +1,143 @@
+"""Environments: stored graphs, each validated on every change, with their latest findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.params import Depends
+
+from api.deps import RDF_MEDIA_TYPES, rdf_media_type, serialize_rdf, service_of, with_charset
+from api.inputs import read_graph
+from api.negotiation import negotiate
+from api.openapi import alternatives, graph_request_body, problems
+from api.routers.validate import AS_OF, FORMAT
+from api.schemas import EnvironmentList, EnvironmentSummary, ReportContract
+
+HTML = "text/html"
+ENVIRONMENT_ID = Path(description="The environment's id, as assigned when it was created.", max_length=64)
+NAME = Query(None, description="A name for the environment (default: the uploaded file's name).")
+
+
+def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRouter:
+    api = APIRouter(prefix="/v1/environments", tags=["Environments"])
+
+    @api.post(
+        "",
+        status_code=201,
+        summary="Create an environment from a graph",
+        description="Validates the graph and stores it, with its findings, as a new environment. The answer's "
+        "`Location` header is the new environment's address.",
+        openapi_extra=graph_request_body(),
+        response_model=EnvironmentSummary,
+        responses=problems(400, 401, 406, 413, 415, 422, 503),
+        dependencies=write_guard,
+    )
+    async def create_environment(
+        request: Request,
+        response: Response,
+        name: str | None = NAME,
+        as_of: dt.date | None = AS_OF,
+        fmt: str | None = FORMAT,
+    ) -> EnvironmentSummary:
+        service = service_of(request)
+        negotiate(request.headers.get("accept"), ["application/json"])
+        document = await read_graph(request, service.settings, fmt)
+        environment = await service.create_environment(document, name, as_of)
+        response.headers["Location"] = f"/v1/environments/{environment.id}"
+        return EnvironmentSummary.of(environment)
+
+    @api.get(
+        "",
+        summary="List environments",
+        description="Every environment with its name, size, last validation and findings by severity.",
+        response_model=EnvironmentList,
+    )
+    async def list_environments(request: Request) -> EnvironmentList:
+        environments = await service_of(request).environments()
+        return EnvironmentList(environments=[EnvironmentSummary.of(e) for e in environments])
+
+    @api.get(
+        "/{environment_id}",
+        summary="Get an environment's graph",
+        description="The graph as stored, in the RDF syntax `Accept` asks for (Turtle by default).",
+        response_class=Response,
+        responses={200: alternatives(list(RDF_MEDIA_TYPES), "The environment's graph."), **problems(404, 406)},
+    )
+    async def get_environment(request: Request, environment_id: str = ENVIRONMENT_ID) -> Response:
+        media_type = rdf_media_type(request)
+        triples = await service_of(request).environment_graph(environment_id)
+        return Response(serialize_rdf(triples, media_type), media_type=with_charset(media_type))
+
+    @api.put(
+        "/{environment_id}",
+        summary="Replace an environment's graph",
+        description="Validates the new graph and replaces the old one and its findings in one transaction: a "
+        "reader sees the old graph or the new one, never a mix.",
+        openapi_extra=graph_request_body(),
+        response_model=EnvironmentSummary,
+        responses=problems(400, 401, 404, 406, 413, 415, 422, 503),
+        dependencies=write_guard,
+    )
+    async def replace_environment(
+        request: Request,
+        environment_id: str = ENVIRONMENT_ID,
+        name: str | None = NAME,
+        as_of: dt.date | None = AS_OF,
+        fmt: str | None = FORMAT,
+    ) -> EnvironmentSummary:
+        service = service_of(request)
+        negotiate(request.headers.get("accept"), ["application/json"])
+        await service.environment(environment_id)
+        document = await read_graph(request, service.settings, fmt)
+        environment = await service.replace_environment(environment_id, document, name, as_of)
+        return EnvironmentSummary.of(environment)
+
+    @api.delete(
+        "/{environment_id}",
+        status_code=204,
+        summary="Delete an environment",
+        response_class=Response,
+        responses=problems(401, 404),
+        dependencies=write_guard,
+    )
+    async def delete_environment(request: Request, environment_id: str = ENVIRONMENT_ID) -> Response:
+        await service_of(request).delete_environment(environment_id)
+        return Response(status_code=204)
+
+    @api.get(
+        "/{environment_id}/findings",
+        summary="Validate an environment's current graph",
+        description="Validates the current graph (as of the given date) and answers with the report in the format "
+        "`Accept` asks for; the result becomes the environment's latest findings.",
+        response_class=Response,
+        responses={
+            200: alternatives(report_media_types, "The validation report.", ReportContract),
+            **problems(404, 406, 503),
+        },
+    )
+    async def environment_findings(
+        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: dt.date | None = AS_OF
+    ) -> Response:
+        service = service_of(request)
+        media_type = negotiate(request.headers.get("accept"), service.report_media_types())
+        report = await service.environment_findings(environment_id, as_of)
+        body = await service.render(report, media_type)
+        return Response(body, media_type=with_charset(media_type))
+
+    @api.get(
+        "/{environment_id}/report",
+        summary="An environment's HTML report",
+        description="The environment's current findings as one self-contained HTML page.",
+        response_class=Response,
+        responses={200: alternatives([HTML], "The HTML report."), **problems(404, 503)},
+    )
+    async def environment_report(
+        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: dt.date | None = AS_OF
+    ) -> Response:
+        service = service_of(request)
+        report = await service.environment_findings(environment_id, as_of)
+        body = await service.render(report, HTML)
+        return Response(body, media_type=with_charset(HTML))
+
+    return api

@@ -1,0 +1,46 @@
+"""POST /v1/validate: validate one graph, answer with its report in the format Accept asks for."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import service_of, with_charset
+from api.inputs import read_graph
+from api.negotiation import negotiate
+from api.openapi import alternatives, graph_request_body, problems
+from api.schemas import ReportContract
+
+AS_OF = Query(None, description="Date to validate for (YYYY-MM-DD); default today. Age rules count from it.")
+FORMAT = Query(
+    None,
+    alias="format",
+    description="Input format (turtle, json-ld, n-triples, rdf-xml) when Content-Type or the file name does not tell.",
+)
+
+
+def router(report_media_types: list[str]) -> APIRouter:
+    api = APIRouter(tags=["Validation"])
+
+    @api.post(
+        "/v1/validate",
+        summary="Validate an environment graph",
+        description="Validates the graph against every rule and answers with the report, in the format the "
+        "`Accept` header names: the JSON report contract (`application/json`, the default), a SHACL validation "
+        "report (`text/turtle`, `application/ld+json`), SARIF, HTML, Markdown, CSV and more. Nothing is stored.",
+        openapi_extra=graph_request_body(),
+        responses={
+            200: alternatives(report_media_types, "The validation report.", ReportContract),
+            **problems(400, 406, 413, 415, 422, 503),
+        },
+    )
+    async def validate_graph(request: Request, as_of: dt.date | None = AS_OF, fmt: str | None = FORMAT) -> Response:
+        service = service_of(request)
+        media_type = negotiate(request.headers.get("accept"), service.report_media_types())
+        document = await read_graph(request, service.settings, fmt)
+        checked = await service.check(document, as_of)
+        body = await service.render(checked.report, media_type, document.text())
+        return Response(body, media_type=with_charset(media_type))
+
+    return api

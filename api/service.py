@@ -1,0 +1,286 @@
+"""The advisory service without HTTP: the pipeline, the environment store and the worker pools together.
+
+Parsing and validation run in the validation workers, untrusted SPARQL in the query workers (each on
+a read-only snapshot of the store); the store is written only here, one transaction per change, and
+only after everything that could fail has succeeded, so a failed request stores nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from functools import lru_cache
+from pathlib import Path
+
+import anyio
+import pyoxigraph as ox
+
+from advisor.config import Settings
+from advisor.errors import AdvisorError, InputError
+from advisor.knowledge import knowledge_base
+from advisor.loading import EXTENSIONS, RdfFormat, format_from_name
+from advisor.render import FORMATS, format_for_media_type
+from advisor.report import Report
+from advisor.resources import samples_dir
+from advisor.sparql import QueryRequest, run_on_snapshot
+from advisor.store import Environment, EnvironmentStore, GraphUpload, ValidationSummary, open_store, slug
+from api.inputs import GraphInput
+from api.metrics import Metrics
+from api.problems import NotAcceptableError
+from api.tasks import VALIDATING, Checked, check_document, prepare_validation_worker
+from api.workers import START_STAGE, Stage, WorkerPool
+
+log = logging.getLogger("advisor.service")
+
+JSON = "application/json"
+SHACL_TURTLE = "text/turtle"
+
+
+def _triples(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
+    return [quad.triple for quad in ox.parse(data, format=fmt)]
+
+
+@lru_cache(maxsize=1)
+def knowledge_graphs() -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The process's ontology and shapes as Oxigraph triples (converted once)."""
+    kb = knowledge_base()
+    shapes = _triples(kb.shapes.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+    return list(kb.ontology_triples), shapes
+
+
+class AdvisorService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.metrics = Metrics()
+        self._store: EnvironmentStore | None = None
+        self.validators = WorkerPool(
+            "validation",
+            settings.max_concurrent_validations,
+            initializer=prepare_validation_worker,
+            arguments=(settings,),
+            start_timeout=settings.worker_start_timeout_seconds,
+        )
+        self.queries = WorkerPool(
+            "sparql", settings.max_concurrent_queries, start_timeout=settings.worker_start_timeout_seconds
+        )
+        self.ready = False
+
+    # ------------------------------------------------------------ life cycle
+
+    @property
+    def store(self) -> EnvironmentStore:
+        if self._store is None:
+            raise AdvisorError("the service is not started")
+        return self._store
+
+    async def start(self) -> None:
+        self._store = await anyio.to_thread.run_sync(open_store, self.settings.data_dir)
+        ontology, shapes = await anyio.to_thread.run_sync(knowledge_graphs)
+        await anyio.to_thread.run_sync(self.store.replace_knowledge, ontology, shapes)
+        self.metrics.count_environments(lambda: len(self.store.list()))
+        await self.validators.start()
+        await self.queries.start()
+        await self.validators.wait_ready()
+        if not await anyio.to_thread.run_sync(self.store.is_initialized):
+            if self.settings.load_samples:
+                await self.load_samples(self.settings.samples_dir or _bundled_samples())
+            await anyio.to_thread.run_sync(self.store.mark_initialized)
+        self.ready = True
+
+    async def stop(self) -> None:
+        self.ready = False
+        await self.validators.close()
+        await self.queries.close()
+        if self._store is not None:
+            await anyio.to_thread.run_sync(self._store.backend.close)
+            self._store = None
+
+    def is_ready(self) -> bool:
+        return self.ready and self.validators.alive() and self.queries.alive()
+
+    async def load_samples(self, directory: Path | None) -> list[Environment]:
+        """Each graph file in `directory` as an environment whose id is its file name's slug."""
+        loaded: list[Environment] = []
+        if directory is None or not directory.is_dir():
+            return loaded
+        for path in sorted(directory.iterdir()):
+            if not path.is_file() or path.suffix.lower() not in EXTENSIONS:
+                continue
+            try:
+                document = GraphInput(data=path.read_bytes(), format=format_from_name(path.name), source=path.name)
+                name = path.stem.replace("-", " ").replace("_", " ").capitalize()
+                loaded.append(await self._create(document, name, None, environment_id=slug(path.stem)))
+            except AdvisorError as error:
+                log.warning("sample %s not loaded: %s", path.name, error.message)
+        return loaded
+
+    # ------------------------------------------------------------ validation
+
+    def _stages(self) -> dict[str, Stage]:
+        parse, validation = self.settings.parse_timeout_seconds, self.settings.validation_timeout_seconds
+        return {
+            START_STAGE: Stage(
+                parse, "parse_timeout_seconds", f"parsing the graph took longer than {parse:g} s and was stopped"
+            ),
+            VALIDATING: Stage(
+                validation,
+                "validation_timeout_seconds",
+                f"validating the graph took longer than {validation:g} s and was stopped",
+            ),
+        }
+
+    async def check(self, document: GraphInput, as_of: dt.date | None, *, keep_graph: bool = False) -> Checked:
+        """Parse and validate one document in a validation worker."""
+        self.metrics.validations_running.inc()
+        started = time.perf_counter()
+        try:
+            checked: Checked = await self.validators.run(
+                check_document,
+                document.data,
+                document.format,
+                as_of,
+                document.source,
+                keep_graph,
+                stages=self._stages(),
+                wait=self.settings.validation_timeout_seconds,
+            )
+        except AdvisorError:
+            self.metrics.validations.labels("failed").inc()
+            raise
+        finally:
+            self.metrics.validations_running.dec()
+        self.metrics.validated(checked.report, time.perf_counter() - started)
+        return checked
+
+    def report_media_types(self) -> list[str]:
+        """Media types a report can be rendered in, the JSON contract first."""
+        types = [JSON] + [fmt.media_type for fmt in FORMATS.values() if fmt.media_type != JSON]
+        return list(dict.fromkeys(types))
+
+    async def render(self, report: Report, media_type: str, source_text: str | None = None) -> bytes:
+        fmt = format_for_media_type(media_type)
+        if fmt is None:
+            raise NotAcceptableError(f"reports are not available as {media_type}")
+        return await anyio.to_thread.run_sync(lambda: fmt.render_one(report, source_text=source_text))
+
+    # ------------------------------------------------------------ environments
+
+    async def environments(self) -> list[Environment]:
+        return await anyio.to_thread.run_sync(self.store.list)
+
+    async def environment(self, environment_id: str) -> Environment:
+        return await anyio.to_thread.run_sync(self.store.get, environment_id)
+
+    async def environment_graph(self, environment_id: str) -> list[ox.Triple]:
+        return await anyio.to_thread.run_sync(self.store.graph, environment_id)
+
+    async def create_environment(self, document: GraphInput, name: str | None, as_of: dt.date | None) -> Environment:
+        return await self._create(document, self._name(name, document), as_of)
+
+    async def replace_environment(
+        self, environment_id: str, document: GraphInput, name: str | None, as_of: dt.date | None
+    ) -> Environment:
+        await self.environment(environment_id)  # 404 before any work
+        given = name or document.name
+        if given is not None:
+            self._check_name(given)
+        upload = await self._upload(document, as_of)
+        return await anyio.to_thread.run_sync(self.store.replace, environment_id, upload, given)
+
+    async def delete_environment(self, environment_id: str) -> None:
+        await anyio.to_thread.run_sync(self.store.delete, environment_id)
+
+    async def environment_findings(self, environment_id: str, as_of: dt.date | None) -> Report:
+        """Validate the environment's current graph and keep the result as its latest findings."""
+        environment = await self.environment(environment_id)
+        triples = await self.environment_graph(environment_id)
+        data = await anyio.to_thread.run_sync(lambda: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        document = GraphInput(data=data, format=RdfFormat.N_TRIPLES, source=environment.name)
+        checked = await self.check(document, as_of)
+        findings = await anyio.to_thread.run_sync(self._findings_triples, checked.report)
+        await anyio.to_thread.run_sync(
+            self.store.record_findings, environment_id, environment.revision, findings, _summary(checked.report)
+        )
+        return checked.report
+
+    async def _create(
+        self, document: GraphInput, name: str, as_of: dt.date | None, environment_id: str | None = None
+    ) -> Environment:
+        upload = await self._upload(document, as_of)
+        return await anyio.to_thread.run_sync(self.store.create, name, upload, environment_id)
+
+    async def _upload(self, document: GraphInput, as_of: dt.date | None) -> GraphUpload:
+        checked = await self.check(document, as_of, keep_graph=True)
+        assert checked.ntriples is not None
+
+        def prepare() -> GraphUpload:
+            return GraphUpload(
+                triples=_triples(checked.ntriples or b"", ox.RdfFormat.N_TRIPLES),
+                findings=self._findings_triples(checked.report),
+                validation=_summary(checked.report),
+                source=document.source,
+            )
+
+        return await anyio.to_thread.run_sync(prepare)
+
+    @staticmethod
+    def _findings_triples(report: Report) -> list[ox.Triple]:
+        """The report as a W3C SHACL validation report (the registry's Turtle format), as triples."""
+        fmt = format_for_media_type(SHACL_TURTLE)
+        if fmt is None:
+            raise AdvisorError(f"no report format is registered for {SHACL_TURTLE}")
+        return _triples(fmt.render_one(report), ox.RdfFormat.TURTLE)
+
+    def _name(self, name: str | None, document: GraphInput) -> str:
+        chosen = name or document.name or (Path(document.source).stem if document.source else None) or "Environment"
+        self._check_name(chosen)
+        return chosen
+
+    def _check_name(self, name: str) -> None:
+        if not name.strip():
+            raise InputError("the environment name is empty")
+        if len(name) > self.settings.max_name_length:
+            raise InputError(
+                f"the environment name has {len(name)} characters, more than {self.settings.max_name_length}",
+                limit="max_name_length",
+                maximum=self.settings.max_name_length,
+            )
+
+    # ------------------------------------------------------------ SPARQL
+
+    async def query(self, request: QueryRequest) -> bytes:
+        """Run one checked, read-only query in a query worker, on a snapshot of the store."""
+        seconds = self.settings.sparql_timeout_seconds
+        stages = {
+            START_STAGE: Stage(
+                seconds,
+                "sparql_timeout_seconds",
+                f"the query ran longer than the limit of {seconds:g} s and was stopped: "
+                "narrow it down (fewer graphs, more selective patterns, a LIMIT)",
+            )
+        }
+        snapshot = self.store.snapshot()
+        path = await anyio.to_thread.run_sync(snapshot.__enter__)
+        try:
+            result = await self.queries.run(run_on_snapshot, path, request, stages=stages, wait=seconds)
+        except AdvisorError as error:
+            self.metrics.queries.labels("failed" if error.code != "query-refused" else "refused").inc()
+            raise
+        finally:
+            await anyio.to_thread.run_sync(snapshot.__exit__, None, None, None)
+        self.metrics.queries.labels("answered").inc()
+        return result
+
+
+def _summary(report: Report) -> ValidationSummary:
+    return ValidationSummary(
+        validated_at=dt.datetime.now(dt.UTC), as_of=report.as_of, conforms=report.conforms, counts=report.counts()
+    )
+
+
+def _bundled_samples() -> Path | None:
+    try:
+        return samples_dir()
+    except FileNotFoundError:
+        return None
