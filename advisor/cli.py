@@ -170,10 +170,10 @@ def validate(
     collected = collect_inputs(inputs, exclude=out_dir)
     options = BatchOptions(
         as_of=date,
-        engine=engine,
+        engine=engine,  # type: ignore[arg-type]  # checked against ENGINES above
         input_format=rdf_format,
         parameters=active.rule_parameters(),
-        policy=active,  # type: ignore[arg-type]
+        policy=active,
     )
     started = time.perf_counter()
     show_progress = collected.batch and not quiet and sys.stderr.isatty() and len(collected.files) > 1

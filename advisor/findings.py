@@ -52,7 +52,8 @@ def _word(result: RawResult, labels: dict[str, str], did_you_mean: bool, defined
     message = _PLACEHOLDER.sub(lambda m: substitutions[m.group(1)], result.message)
     if did_you_mean and result.value:
         suggestion = closest_term(result.value, defined)
-        message += f" (did you mean {short_name(suggestion)}?)" if suggestion else " (no similar term is defined)"
+        hint = f" (did you mean {short_name(suggestion)}?)" if suggestion else " (no similar term is defined)"
+        message = message[:-1] + hint + "." if message.endswith(".") else message + hint
     return message
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import threading
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -110,16 +109,61 @@ def format_from_label(label: str) -> RdfFormat:
     raise UnsupportedFormatError(f"unknown RDF format {label!r}: use one of {', '.join(f.value for f in RdfFormat)}")
 
 
-@dataclass(frozen=True)
 class ParsedGraph:
-    """The triples of one input document, ready for validation."""
+    """The triples of one input document, ready for validation.
 
-    triples: list[ox.Triple]
-    format: RdfFormat
-    source: str | None = None
+    Parsing loads the document straight into an Oxigraph store (no Python object per triple); the first
+    validation takes that store over instead of copying it. `triples` is read back from the document only
+    when something asks for it, in document order and without duplicates.
+    """
+
+    def __init__(
+        self,
+        triples: list[ox.Triple] | None = None,
+        format: RdfFormat = RdfFormat.TURTLE,
+        source: str | None = None,
+        *,
+        store: ox.Store | None = None,
+        document: bytes | None = None,
+        count: int | None = None,
+    ) -> None:
+        if triples is None and document is None:
+            triples = []
+        self.format = format
+        self.source = source
+        self._triples = triples
+        self._document = document
+        self._store = store
+        self._count = count if count is not None else len(triples or [])
+        self._lock = threading.Lock()
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        with self._lock:
+            if self._triples is None:
+                assert self._document is not None
+                quads = ox.parse(self._document, format=self.format.oxigraph, base_iri=DEFAULT_BASE_IRI)
+                self._triples = list(dict.fromkeys(quad.triple for quad in quads))
+            return self._triples
+
+    def take_store(self) -> ox.Store:
+        """A store holding exactly this graph's triples in its default graph, for the caller to own and change.
+
+        The first call hands over the store the document was parsed into; later calls build a new one.
+        """
+        with self._lock:
+            store, self._store = self._store, None
+        if store is not None:
+            return store
+        store = ox.Store()
+        if self._triples is None and self._document is not None:
+            store.load(self._document, format=self.format.oxigraph, base_iri=DEFAULT_BASE_IRI)
+        else:
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in self.triples)
+        return store
 
     def __len__(self) -> int:
-        return len(self.triples)
+        return self._count
 
 
 def parse_bytes(
@@ -141,12 +185,20 @@ def parse_bytes(
         data = _prepare_json_ld(data, settings)
     elif fmt is RdfFormat.RDF_XML:
         _refuse_document_type_declaration(data)
+    store = ox.Store()
     try:
-        quads = ox.parse(data, format=fmt.oxigraph, base_iri=DEFAULT_BASE_IRI)
-        triples = _collect_triples(quads, settings)
+        store.load(data, format=fmt.oxigraph, base_iri=DEFAULT_BASE_IRI)
     except SyntaxError as error:
         raise _syntax_error(error, source) from None
-    return ParsedGraph(triples=triples, format=fmt, source=source)
+    count = len(store)
+    if count > settings.max_triples:
+        raise LimitExceededError(
+            f"the graph has more than {settings.max_triples} triples",
+            limit="max_triples",
+            maximum=settings.max_triples,
+        )
+    _check_literal_lengths(data, fmt, store, settings)
+    return ParsedGraph(format=fmt, source=source, store=store, document=data, count=count)
 
 
 def parse_file(path: Path, fmt: RdfFormat | None = None, settings: Settings | None = None) -> ParsedGraph:
@@ -162,29 +214,26 @@ def parse_file(path: Path, fmt: RdfFormat | None = None, settings: Settings | No
     return parse_bytes(path.read_bytes(), fmt, source=str(path), settings=settings)
 
 
-def _collect_triples(quads: Iterable[ox.Quad], settings: Settings) -> list[ox.Triple]:
-    triples: list[ox.Triple] = []
-    seen: set[ox.Triple] = set()
-    for quad in quads:
-        obj = quad.object
-        if isinstance(obj, ox.Literal) and len(obj.value) > settings.max_literal_length:
-            raise LimitExceededError(
-                f"a literal of {len(obj.value)} characters is longer than the limit of {settings.max_literal_length}",
-                limit="max_literal_length",
-                maximum=settings.max_literal_length,
-            )
-        triple = quad.triple
-        if triple in seen:
-            continue
-        seen.add(triple)
-        triples.append(triple)
-        if len(triples) > settings.max_triples:
-            raise LimitExceededError(
-                f"the graph has more than {settings.max_triples} triples",
-                limit="max_triples",
-                maximum=settings.max_triples,
-            )
-    return triples
+def _check_literal_lengths(data: bytes, fmt: RdfFormat, store: ox.Store, settings: Settings) -> None:
+    """Refuse a literal longer than the limit, without looking at every triple when the text rules it out.
+
+    A literal's characters come from one stretch of the document at least as many bytes long; in Turtle and
+    N-Triples only a long string (triple quotes) spans lines, so short lines and no long strings are proof.
+    """
+    limit = settings.max_literal_length
+    if len(data) <= limit:
+        return
+    single_lines = fmt in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES) and b'"""' not in data and b"'''" not in data
+    if single_lines and max(map(len, data.split(b"\n"))) <= limit:
+        return
+    query = "SELECT (MAX(STRLEN(STR(?o))) AS ?longest) WHERE { ?s ?p ?o . FILTER (isLiteral(?o)) }"
+    longest = next(iter(store.query(query)))["longest"]
+    if longest is not None and int(longest.value) > limit:
+        raise LimitExceededError(
+            f"a literal of {longest.value} characters is longer than the limit of {limit}",
+            limit="max_literal_length",
+            maximum=limit,
+        )
 
 
 _POSITION = re.compile(r"line (\d+)(?:,)? (?:between )?columns? (\d+)")

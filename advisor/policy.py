@@ -216,7 +216,7 @@ def resolve_policy(
     if explicit is not None:
         policy = load_policy(explicit)
     elif use_default:
-        default = (cwd or Path.cwd()) / DEFAULT_POLICY_FILE
+        default = cwd / DEFAULT_POLICY_FILE if cwd is not None else Path(DEFAULT_POLICY_FILE)
         if default.is_file():
             policy = load_policy(default)
     extra = [w for path in waiver_files for w in load_waivers(path)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from typing import Literal as TypingLiteral
 
@@ -46,29 +47,34 @@ def _context_triples(as_of: dt.date, parameters: RuleParameters) -> list[ox.Trip
     ]
 
 
-def _without_context(triples: list[ox.Triple]) -> list[ox.Triple]:
-    """A document may not set the validation context itself."""
-    context = ox.NamedNode(VALIDATION_CONTEXT_IRI)
-    return [t for t in triples if t.subject != context]
-
-
 def build_store(graph: ParsedGraph, kb: KnowledgeBase, as_of: dt.date, parameters: RuleParameters) -> ox.Store:
-    """An in-memory store with the data, the ontology and the validation context, in the default graph."""
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _without_context(graph.triples))
+    """An in-memory store with the data, the ontology and the validation context, in the default graph.
+
+    The data's store is taken over from the parsed graph (no copy); a document may not set the validation
+    context itself, so any statement it makes about that node is dropped.
+    """
+    store = graph.take_store()
+    context = ox.NamedNode(VALIDATION_CONTEXT_IRI)
+    for quad in list(store.quads_for_pattern(context, None, None)):
+        store.remove(quad)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in kb.ontology_triples)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _context_triples(as_of, parameters))
     return store
 
 
-_engines: dict[str, object] = {}
+_engines: dict[tuple[str, int], tuple[KnowledgeBase, object]] = {}
+_engines_lock = threading.Lock()
 
 
 def _engine(name: EngineName, kb: KnowledgeBase):
-    key = f"{name}:{id(kb)}"
-    if key not in _engines:
-        _engines[key] = FastEngine(kb.plan) if name == "fast" else ReferenceEngine(kb.shapes)
-    return _engines[key]
+    """The engine prepared for this knowledge base, made once and reused by every validation and worker."""
+    key = (name, id(kb))
+    with _engines_lock:
+        cached = _engines.get(key)
+        if cached is None or cached[0] is not kb:
+            cached = (kb, FastEngine(kb.plan) if name == "fast" else ReferenceEngine(kb.shapes))
+            _engines[key] = cached
+        return cached[1]
 
 
 def validate(

@@ -48,7 +48,9 @@ def made_up_report(label: str = "WEB01", *, waived: bool = False, source: str | 
         impact="Nothing to restore.",
         remediation="Add it to a job.",
     )
-    waiver = Waiver(reason="Decommissioned next week", accepted_by="ops", expires=dt.date(2027, 1, 1)) if waived else None
+    waiver = (
+        Waiver(reason="Decommissioned next week", accepted_by="ops", expires=dt.date(2027, 1, 1)) if waived else None
+    )
     findings = [
         Finding(
             rule_id="COV-001",

@@ -19,7 +19,7 @@ REQUIRED_TEXT = ("title", "rationale", "impact", "remediation")
 
 def _normalise(text: str) -> str:
     text = text.replace("’", "'").replace("“", '"').replace("”", '"')
-    text = re.sub(r"-\s*\n\s*", "", text)  # words hyphenated across lines
+    text = re.sub(r"-\s*\n\s*", "", text).replace("-", "")  # hyphens, also those breaking words across lines
     return re.sub(r"\s+", " ", text).strip().lower()
 
 

@@ -64,7 +64,7 @@ def render_csv_many(reports: Sequence[Report], *, source_texts: dict[str, str] |
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for index, report in enumerate(reports):
-        file = file_label(report, index if len(reports) > 1 else None)
+        file = file_label(report, index) if len(reports) > 1 else report.source or ""
         writer.writerows(_row(file, finding) for finding in report.findings)
     return buffer.getvalue().encode("utf-8")
 

@@ -2,7 +2,7 @@
 
 Sites are stacked top to bottom; in each site, clusters hold their hosts and hosts their VMs, laid
 out left to right and wrapped in rows (a flow layout); other servers stand beside them, and the
-site's storage volumes and backup repositories stand in a column of their own. Backup jobs, which
+site's storage volumes and backup repositories stand in a column of their own on the right. Backup jobs, which
 stand nowhere, have a band of their own at the bottom; whatever has no site is in a "No site stated"
 band. Every box carries the worst standing finding of its resource. The same inventory always gives
 the same picture. Above `max_nodes` resources the VMs of each host are drawn as one box; with more than
@@ -19,9 +19,9 @@ from advisor.report import Severity
 
 PAD, GAP, HEADER = 8, 8, 24
 LEAF_HEIGHT = 26
-LEAF_WIDTH = {NodeKind.VM: 150, NodeKind.SERVER: 170, NodeKind.VOLUME: 180, NodeKind.REPOSITORY: 180}
+LEAF_WIDTH = {NodeKind.VM: 150, NodeKind.SERVER: 170, NodeKind.VOLUME: 200, NodeKind.REPOSITORY: 200}
 JOB_WIDTH = 200
-MAX_INNER = {"host": 2 * 150 + GAP, "cluster": 980, "site": 1180, "storage": 180, "band": 1180}
+MAX_INNER = {"host": 2 * 150 + GAP, "cluster": 980, "site": 980, "storage": 200, "band": 1180}
 DEFAULT_MAX_NODES = 400
 COLLAPSED_FACTOR = 3  # with VMs drawn as counts, up to this many times max_nodes other resources are drawn
 DRAWN_EDGES = frozenset(Relation) - {Relation.RUNS_ON}  # a VM already stands inside its host
@@ -47,6 +47,7 @@ class Box:
     severity: Severity | None = None
     children: list[Box] = field(default_factory=list)
     container: bool = False
+    side: bool = False  # stands to the right of its siblings' rows, not in them
     max_inner: float = 0.0
     x: float = 0.0
     y: float = 0.0
@@ -106,7 +107,7 @@ def _measure(box: Box) -> None:
     for child in box.children:
         _measure(child)
     x = y = row_height = width = 0.0
-    for child in box.children:
+    for child in (c for c in box.children if not c.side):
         if x > 0 and x + child.w > box.max_inner:
             y += row_height + GAP
             x = row_height = 0.0
@@ -114,11 +115,16 @@ def _measure(box: Box) -> None:
         x += child.w + GAP
         row_height = max(row_height, child.h)
         width = max(width, x - GAP)
+    height = y + row_height
+    for child in (c for c in box.children if c.side):
+        child.x, child.y = width + GAP if width else 0.0, 0.0
+        width = child.x + child.w
+        height = max(height, child.h)
     label_width = min(len(box.label), 40) * 7.2 + 2 * PAD
     if box.node is not None:  # room for the dot, the kind name and the link to the findings
         label_width += 22 + (len(KIND_NAMES[box.node.kind]) + 1) * 7.2 + 28
     box.w = max(width + 2 * PAD, label_width, 120.0)
-    box.h = HEADER + (y + row_height + PAD if box.children else 4)
+    box.h = HEADER + (height + PAD if box.children else 4)
 
 
 def _place(box: Box, left: float, top: float, out: list[Box]) -> None:
@@ -177,7 +183,7 @@ def _site_band(
     band.children += [_leaf(server, worst) for server in members.get(NodeKind.SERVER, [])]
     storage = members.get(NodeKind.VOLUME, []) + members.get(NodeKind.REPOSITORY, [])
     if storage:
-        column = _container("Storage", "group", MAX_INNER["storage"])
+        column = _container("Storage", "group", MAX_INNER["storage"], side=True)
         column.children = [_leaf(item, worst) for item in storage]
         band.children.append(column)
     return band

@@ -11,7 +11,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from advisor.errors import InputError
+from advisor.loading import parse_file
 from advisor.namespaces import HVS
+from advisor.query import query_store, run_query
 from advisor.resources import shapes_dir
 from tests.conftest import RULE_FIXTURES
 
@@ -156,10 +159,20 @@ def test_derived_facts_on_request(cli) -> None:
         ("SELECT ?x WHERE {\n  ?x ?y\n}", "syntax error at line 3, column "),
     ],
 )
-def test_refused_and_malformed_queries_exit_2(cli, query: str, message: str) -> None:
+def test_refused_and_malformed_queries(query: str, message: str) -> None:
+    store = query_store(parse_file(COV001_VIOLATION))
+    with pytest.raises(InputError) as raised:
+        run_query(store, query)
+    assert message in raised.value.message
+
+
+@pytest.mark.parametrize(
+    "query", ["SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "SELECT ?x WHERE {\n  ?x ?y\n}"]
+)
+def test_refused_and_malformed_queries_exit_2(cli, query: str) -> None:
     run = cli("query", COV001_VIOLATION, query)
     assert run.returncode == 2
-    assert message in run.stderr
+    assert run.stderr.startswith("error: ") and ("is refused" in run.stderr or "line 3" in run.stderr)
     assert run.stdout == ""
 
 

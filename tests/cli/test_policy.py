@@ -10,6 +10,7 @@ import pytest
 from advisor.config import get_settings
 from advisor.policy import PolicyError, load_policy
 from tests.cli.conftest import AS_OF, GAP_NODE, only_rule_policy
+from tests.conftest import ROOT
 
 WAIVER = f"""
 [[waivers]]
@@ -127,24 +128,30 @@ def test_policy_naming_an_unknown_rule_is_a_warning(cli, tmp_path: Path, clean_f
     assert "severity of ABC-001, which is not a rule" in run.stderr
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("[rules\ndisable = []\n", "not valid TOML"),
-        ('[rules]\nseverity = { COV-001 = "fatal" }\n', "rules.severity.COV-001"),
-        ("[rule]\ndisable = []\n", "rule: Extra inputs are not permitted"),
-        ("[parameters]\nmax_age = 3\n", "unknown parameter 'max_age'"),
-        (WAIVER.replace('accepted_by = "A. Admin"\n', ""), "waivers.0.accepted_by: Field required"),
-        (WAIVER.replace("2027-01-31", '"next year"'), "waivers.0.expires"),
-    ],
-)
-def test_malformed_policy_exits_2_naming_the_problem(
-    cli, tmp_path: Path, clean_file: Path, text: str, message: str
-) -> None:
+MALFORMED = [
+    ("[rules\ndisable = []\n", "not valid TOML"),
+    ('[rules]\nseverity = { COV-001 = "fatal" }\n', "rules.severity.COV-001"),
+    ("[rule]\ndisable = []\n", "rule: Extra inputs are not permitted"),
+    ("[parameters]\nmax_age = 3\n", "unknown parameter 'max_age'"),
+    (WAIVER.replace('accepted_by = "A. Admin"\n', ""), "waivers.0.accepted_by: Field required"),
+    (WAIVER.replace("2027-01-31", '"next year"'), "waivers.0.expires"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), MALFORMED)
+def test_malformed_policy_names_the_file_and_the_problem(tmp_path: Path, text: str, message: str) -> None:
+    policy = _policy(tmp_path, text)
+    with pytest.raises(PolicyError) as raised:
+        load_policy(policy)
+    assert str(policy) in raised.value.message and message in raised.value.message
+
+
+def test_malformed_policy_exits_2(cli, tmp_path: Path, clean_file: Path) -> None:
+    text, message = MALFORMED[1]
     policy = _policy(tmp_path, text)
     run = cli("validate", clean_file, "--policy", policy)
     assert run.returncode == 2
-    assert str(policy) in run.stderr and message in run.stderr
+    assert f"error: {policy}: " in run.stderr and message in run.stderr
     assert run.stdout == ""
 
 
@@ -183,3 +190,9 @@ def test_tst002_maximum_age_follows_the_policy(cli, tmp_path: Path, kb) -> None:
     for policy, expected in ((strict, ["TST-002"]), (lenient, [])):
         run = cli("validate", job, "--policy", policy, "--as-of", as_of, "-f", "json", "--fail-on", "never")
         assert [f["rule_id"] for f in run.json()["findings"]] == expected, run.stderr
+
+
+def test_example_policy_names_only_known_rules(kb) -> None:
+    policy = load_policy(ROOT / "examples" / "advisor.toml")
+    assert policy.problems(kb.catalog) == []
+    assert policy.waivers and policy.rules.disable and policy.rules.severity and policy.parameters

@@ -6,11 +6,14 @@ import json
 import os
 import pty
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from advisor.batch import BatchOptions, FailOn, exit_status, validate_path
 from advisor.loading import parse_file
+from advisor.policy import Policy
 from advisor.validation import validate
 from tests.cli.conftest import ADVISOR, AS_OF, GAP_NODE, only_rule_policy
 from tests.conftest import FIXED_AS_OF, RULE_FIXTURES
@@ -98,9 +101,11 @@ FAIL_ON_TABLE = [
     ("info", "info", 1),
     ("info", "never", 0),
 ]
+# The boundaries, through the real command line (the whole table runs in-process below).
+FAIL_ON_CLI = [FAIL_ON_TABLE[i] for i in (3, 4, 5, 9, 10)]
 
 
-@pytest.mark.parametrize(("severity", "fail_on", "status"), FAIL_ON_TABLE)
+@pytest.mark.parametrize(("severity", "fail_on", "status"), FAIL_ON_CLI)
 def test_fail_on(
     cli, tmp_path: Path, gap_file: Path, clean_file: Path, severity: str, fail_on: str, status: int
 ) -> None:
@@ -116,11 +121,20 @@ def test_fail_on(
     assert clean["findings"] == []
 
 
+def test_fail_on_table(gap_file: Path, clean_file: Path) -> None:
+    for severity, fail_on, status in FAIL_ON_TABLE:
+        policy = Policy.model_validate(
+            tomllib.loads(only_rule_policy("COV-001", f'severity = {{ COV-001 = "{severity}" }}\n'))
+        )
+        options = BatchOptions(as_of=FIXED_AS_OF, policy=policy)
+        results = [validate_path(path, options) for path in (gap_file, clean_file)]
+        assert exit_status(results, FailOn(fail_on)) == status, (severity, fail_on)
+
+
 def test_fail_on_defaults_to_violation(cli, tmp_path: Path, gap_file: Path) -> None:
     policy = tmp_path / "policy.toml"
     policy.write_text(only_rule_policy("COV-001", 'severity = { COV-001 = "warning" }\n'), encoding="utf-8")
     assert cli("validate", gap_file, "--policy", policy).returncode == 0
-    assert cli("validate", gap_file, "--policy", policy, "--fail-on", "warning").returncode == 1
 
 
 @pytest.mark.parametrize("fail_on", ["violation", "never"])

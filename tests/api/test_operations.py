@@ -1,0 +1,86 @@
+"""Health, readiness and metrics; the event loop stays free while validations run."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.conftest import EXAMPLE_TTL, running, settings_for
+from tests.api.graphs import environment
+
+pytestmark = pytest.mark.anyio
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The value of one sample in a Prometheus exposition (0 when absent)."""
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    for line in text.splitlines():
+        match = re.match(r"^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$", line)
+        if not match or match.group(1) != name:
+            continue
+        found = ",".join(sorted((match.group(2) or "").split(","))) if match.group(2) else ""
+        if found == wanted:
+            return float(match.group(3))
+    return 0.0
+
+
+async def test_healthz_and_readyz(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/readyz")).json() == {"status": "ready"}
+
+
+async def test_metrics_count_requests_by_route_validations_and_findings(client: httpx.AsyncClient) -> None:
+    before = (await client.get("/metrics")).text
+    for _ in range(2):
+        response = await client.post(
+            "/v1/validate", content=EXAMPLE_TTL.read_bytes(), headers={"content-type": "text/turtle"}
+        )
+        assert response.status_code == 200
+    report = response.json()
+    await client.get("/v1/environments/does-not-exist")
+    response = await client.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain")
+    after = response.text
+    route = {"method": "POST", "route": "/v1/validate", "status": "200"}
+    assert (
+        metric(after, "advisor_http_requests_total", **route) - metric(before, "advisor_http_requests_total", **route)
+        == 2
+    )
+    missing = {"method": "GET", "route": "/v1/environments/{environment_id}", "status": "404"}
+    assert (
+        metric(after, "advisor_http_requests_total", **missing)
+        - metric(before, "advisor_http_requests_total", **missing)
+        == 1
+    )
+    assert metric(after, "advisor_http_request_duration_seconds_count", method="POST", route="/v1/validate") >= 2
+    gained = metric(after, "advisor_validations_total", outcome="does-not-conform") - metric(
+        before, "advisor_validations_total", outcome="does-not-conform"
+    )
+    assert gained == 2
+    for finding in report["findings"]:
+        labels = {"rule_id": finding["rule_id"], "severity": finding["severity"]}
+        per_rule = sum(1 for f in report["findings"] if f["rule_id"] == finding["rule_id"])
+        assert (
+            metric(after, "advisor_findings_total", **labels) - metric(before, "advisor_findings_total", **labels)
+            == 2 * per_rule
+        )
+    assert metric(after, "advisor_environments") >= 0
+
+
+async def test_healthz_answers_while_a_large_graph_validates(tmp_path: Path) -> None:
+    async with running(settings_for(tmp_path / "data", max_concurrent_validations=1)) as client:
+        large = environment(1000)  # takes the validation worker well over a second
+        validation = asyncio.create_task(
+            client.post("/v1/validate", content=large, headers={"content-type": "text/turtle"})
+        )
+        while metric((await client.get("/metrics")).text, "advisor_validations_in_progress") < 1:
+            await asyncio.sleep(0.01)
+        health = await client.get("/healthz")
+        assert health.status_code == 200
+        assert not validation.done()
+        assert (await validation).status_code == 200
+        assert metric((await client.get("/metrics")).text, "advisor_validations_in_progress") == 0
