@@ -264,8 +264,8 @@ class AdvisorService:
         path = await anyio.to_thread.run_sync(snapshot.__enter__)
         try:
             result = await self.queries.run(run_on_snapshot, path, request, stages=stages, wait=seconds)
-        except AdvisorError as error:
-            self.metrics.queries.labels("failed" if error.code != "query-refused" else "refused").inc()
+        except AdvisorError:
+            self.metrics.queries.labels("failed").inc()
             raise
         finally:
             await anyio.to_thread.run_sync(snapshot.__exit__, None, None, None)

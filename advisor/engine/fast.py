@@ -1,8 +1,9 @@
 """The fast engine: every shape evaluated set-at-a-time on an in-memory Oxigraph store.
 
 Each SPARQL-based constraint runs once for all its focus nodes (with `$this` as a variable) instead
-of once per focus node; property constraints are checked in bulk over one query per predicate;
-derived facts (SHACL-AF rules) are computed once and shared by every rule.
+of once per focus node; property constraints are checked in bulk, one pass over each predicate;
+derived facts (SHACL-AF rules) are computed once, inside the store, and shared by every rule; class
+membership is computed once per class. Labels are looked up only for the nodes findings name.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import Literal as RdfLiteral
 from rdflib import URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from advisor.engine.plan import CompiledShape, PropertyConstraint, ShapePlan, Targets, ValueCheck
+from advisor.engine.plan import CompiledShape, Derivation, PropertyConstraint, ShapePlan, Targets, ValueCheck
 from advisor.engine.results import EngineOutput, RawResult
 from advisor.namespaces import RDFS_IRI
 
@@ -26,14 +29,18 @@ _PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 _LABEL = ox.NamedNode(RDFS_IRI + "label")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SUBCLASS = RDFS_IRI + "subClassOf"
+# The query form keyword after the PREFIX/BASE lines (and comments) the plan puts in front of a CONSTRUCT.
+_CONSTRUCT = re.compile(r"\A((?:\s*(?:#[^\n]*|PREFIX\s[^\n]*|BASE\s[^\n]*))*\s*)CONSTRUCT(?=\s*\{)", re.IGNORECASE)
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
-def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+def term_text(term: Term) -> str:
     """The plain text of a term, as pySHACL puts it into a message (str() of the rdflib term)."""
     return term.value
 
 
-def node_key(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+def node_key(term: Term) -> str:
     """How results name a node: the IRI, or _:id for a blank node, or a literal's lexical form."""
     return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
 
@@ -43,37 +50,76 @@ def fill_message(template: str, bindings: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: bindings.get(m.group(1), m.group(0)), template)
 
 
+@dataclass(frozen=True)
+class _PreparedDerivation:
+    """A derivation ready to run: as a SPARQL INSERT where the CONSTRUCT allows, so no triple crosses into Python."""
+
+    derivation: Derivation
+    insert: str | None
+
+    @property
+    def name(self) -> str:
+        return self.derivation.shape.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def as_insert(construct: str) -> str | None:
+    """The SPARQL Update that adds what a CONSTRUCT query returns, or None when the query cannot be turned into one.
+
+    `CONSTRUCT { T } WHERE { P }` and `INSERT { T } WHERE { P }` have the same template and pattern semantics:
+    the pattern is evaluated once, then every well-formed instance of the template is added. Forms an update
+    cannot express (CONSTRUCT WHERE, solution modifiers, a trailing VALUES) fail to parse and are run as queries.
+    """
+    text, replaced = _CONSTRUCT.subn(r"\1INSERT", construct, count=1)
+    if not replaced:
+        return None
+    try:
+        ox.Store().update(text)
+    except (SyntaxError, ValueError, OSError):
+        return None
+    return text
+
+
 class FastEngine:
     name = "fast"
 
     def __init__(self, plan: ShapePlan) -> None:
         self.plan = plan
+        self._derivations = tuple(_PreparedDerivation(d, as_insert(d.query)) for d in plan.derivations)
 
     def run(self, store: ox.Store) -> EngineOutput:
         output = EngineOutput(results=[], labels={})
-        self._derive(store)
+        self._derive(store, output)
         instances = _InstanceCache(store)
+        named: dict[str, Term] = {}
         for shape in self.plan.shapes:
             started = time.perf_counter()
             try:
                 focus = instances.focus_nodes(shape.targets)
                 if focus:
-                    output.results.extend(self._evaluate(store, shape, focus, instances))
+                    output.results.extend(self._evaluate(store, shape, focus, instances, named))
             except Exception as error:  # one broken rule must not stop the others
                 output.errors.append((shape.rule_id, f"{type(error).__name__}: {error}"))
             output.rule_seconds[shape.rule_id] = output.rule_seconds.get(shape.rule_id, 0.0) + (
                 time.perf_counter() - started
             )
-        output.labels = _labels(store)
+        started = time.perf_counter()
+        output.labels = _labels(store, named)
+        output.phase_seconds["labels"] = time.perf_counter() - started
         return output
 
-    def _derive(self, store: ox.Store) -> None:
-        for derivation in self.plan.derivations:
-            triples = list(store.query(derivation.query))
-            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    def _derive(self, store: ox.Store, output: EngineOutput) -> None:
+        for prepared in self._derivations:
+            started = time.perf_counter()
+            if prepared.insert is not None:
+                store.update(prepared.insert)
+            else:
+                triples = list(store.query(prepared.derivation.query))
+                store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            key = f"derive {prepared.name}"
+            output.phase_seconds[key] = output.phase_seconds.get(key, 0.0) + time.perf_counter() - started
 
     def _evaluate(
-        self, store: ox.Store, shape: CompiledShape, focus: set, instances: _InstanceCache
+        self, store: ox.Store, shape: CompiledShape, focus: set, instances: _InstanceCache, named: dict[str, Term]
     ) -> Iterable[RawResult]:
         severity = SEVERITY_NAMES[shape.severity]
         for constraint in shape.sparql:
@@ -86,17 +132,23 @@ class FastEngine:
                 bound = {v: solution[v] for v in variables if solution[v] is not None}
                 bindings = {v: term_text(term) for v, term in bound.items()}
                 value, path = bound.get("value"), bound.get("path")
+                focus_key = node_key(this)
+                named[focus_key] = this
+                value_key = None
+                if value is not None:
+                    value_key = node_key(value)
+                    named[value_key] = value
                 for template in constraint.messages or ("",):
                     yield RawResult(
                         rule_id=shape.rule_id,
                         severity=severity,
-                        focus=node_key(this),
+                        focus=focus_key,
                         message=fill_message(template, bindings),
                         path=path.value if isinstance(path, ox.NamedNode) else None,
-                        value=node_key(value) if value is not None else None,
+                        value=value_key,
                     )
         for prop in shape.properties:
-            yield from _check_property(store, shape, prop, focus, severity, instances)
+            yield from _check_property(store, shape, prop, focus, severity, instances, named)
 
 
 class _InstanceCache:
@@ -105,12 +157,19 @@ class _InstanceCache:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self._by_class: dict[str, set] = {}
+        self._subjects_of: dict[str, set] = {}
 
     def instances(self, klass: str) -> set:
         if klass not in self._by_class:
             query = f"SELECT DISTINCT ?x WHERE {{ ?x <{_RDF_TYPE}>/<{_SUBCLASS}>* <{klass}> }}"
             self._by_class[klass] = {s["x"] for s in self.store.query(query)}
         return self._by_class[klass]
+
+    def subjects_of(self, predicate: str) -> set:
+        if predicate not in self._subjects_of:
+            query = f"SELECT DISTINCT ?x WHERE {{ ?x <{predicate}> ?any }}"
+            self._subjects_of[predicate] = {s["x"] for s in self.store.query(query)}
+        return self._subjects_of[predicate]
 
     def focus_nodes(self, targets: Targets) -> set:
         focus: set = set()
@@ -119,15 +178,12 @@ class _InstanceCache:
         for node in targets.nodes:
             focus.add(ox.NamedNode(str(node)))
         for predicate in targets.subjects_of:
-            focus |= {q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), None)}
+            focus |= self.subjects_of(predicate)
         for query in targets.queries:
             focus |= {solution["this"] for solution in self.store.query(query)}
         for predicate in targets.objects_of:
-            focus |= {
-                q.object
-                for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), None)
-                if not isinstance(q.object, ox.Literal)
-            }
+            objects = f"SELECT DISTINCT ?x WHERE {{ ?any <{predicate}> ?x FILTER (!isLiteral(?x)) }}"
+            focus |= {solution["x"] for solution in self.store.query(objects)}
         return focus
 
 
@@ -138,51 +194,92 @@ def _check_property(
     focus: set,
     severity: str,
     instances: _InstanceCache,
+    named: dict[str, Term],
 ) -> Iterable[RawResult]:
     predicate = ox.NamedNode(prop.predicate)
     values: dict = defaultdict(list)
-    for quad in store.quads_for_pattern(None, predicate, None):
+    for quad in store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
         subject, obj = (quad.object, quad.subject) if prop.inverse else (quad.subject, quad.object)
         if subject in focus:
             values[subject].append(obj)
     message = prop.messages[0] if prop.messages else ""
     path = prop.predicate
-    for node in sorted(focus, key=str):
-        nodes = values.get(node, [])
+    counted = prop.min_count is not None or prop.max_count is not None
+    for node in focus if counted else values:
+        nodes = values.get(node, ())
         count_bad = (prop.min_count is not None and len(nodes) < prop.min_count) or (
             prop.max_count is not None and len(nodes) > prop.max_count
         )
         if count_bad:
+            named[node_key(node)] = node
             yield RawResult(shape.rule_id, severity, node_key(node), message, path=path, value=None)
         for value in nodes:
             if not _value_ok(value, prop, instances):
+                named[node_key(node)] = node
+                named[node_key(value)] = value
                 yield RawResult(shape.rule_id, severity, node_key(node), message, path=path, value=node_key(value))
 
 
-def _value_ok(value, prop: PropertyConstraint, instances: _InstanceCache) -> bool:
+def _value_ok(value: Term, prop: PropertyConstraint, instances: _InstanceCache) -> bool:
     if any(not _check(value, check, instances) for check in prop.checks):
         return False
     if prop.alternatives and not any(_check(value, check, instances) for check in prop.alternatives):
         return False
-    return not (prop.allowed is not None and str(value) not in prop.allowed)
+    return not (prop.allowed is not None and _n3(value) not in prop.allowed)
 
 
-def _check(value, check: ValueCheck, instances: _InstanceCache) -> bool:
-    if check.datatype is not None and not _well_typed(value, check.datatype):
+def _n3(value: Term) -> str:
+    """A term as N-Triples, the way the plan writes the members of sh:in."""
+    return str(value)
+
+
+def _check(value: Term, check: ValueCheck, instances: _InstanceCache) -> bool:
+    if check.datatype is not None and not _datatype_ok(value, check.datatype):
         return False
     if check.klass is not None and (isinstance(value, ox.Literal) or value not in instances.instances(check.klass)):
         return False
-    return not (check.node_kind is not None and not _node_kind_ok(value, check.node_kind))
+    return not (check.node_kind is not None and not isinstance(value, _KINDS[check.node_kind]))
 
 
-def _well_typed(value, datatype: str) -> bool:
-    """As pySHACL: a literal of exactly this datatype whose lexical form is valid for it."""
-    if not isinstance(value, ox.Literal) or value.datatype.value != datatype:
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = str(RDF.langString)
+
+
+def _datatype_ok(value: Term, datatype: str) -> bool:
+    """sh:datatype as pySHACL decides it (ValueConstraintComponents), for Oxigraph terms."""
+    if not isinstance(value, ox.Literal):
         return False
+    if datatype == str(RDFS.Literal):
+        return True
+    if datatype == str(RDFS.Datatype):
+        return True
     if value.language:
+        return datatype == _LANG_STRING
+    if value.datatype.value != datatype:
         return False
-    literal = RdfLiteral(value.value, datatype=URIRef(datatype))
-    return not getattr(literal, "ill_typed", False)
+    return _lexical_ok(value.value, datatype)
+
+
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {}
+
+
+@lru_cache(maxsize=65536)
+def _lexical_ok(lexical: str, datatype: str) -> bool:
+    """Whether rdflib reads this lexical form as a valid value of the datatype (memoised: values repeat a lot)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    if not _PYTHON_TYPES:
+        _PYTHON_TYPES.update({
+            _XSD_STRING: (str, bytes), str(XSD.integer): (int,), str(XSD.float): (float,),
+            str(XSD.decimal): (Decimal,), str(XSD.boolean): (bool,), str(XSD.date): (dt.date,),
+            str(XSD.time): (dt.time,), str(XSD.dateTime): (dt.datetime,),
+        })
+    literal = RdfLiteral(lexical, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+    if getattr(literal, "ill_typed", None) is True:
+        return False
+    expected = _PYTHON_TYPES.get(datatype)
+    return expected is None or isinstance(literal.value, expected)
 
 
 _KINDS = {
@@ -195,15 +292,14 @@ _KINDS = {
 }
 
 
-def _node_kind_ok(value, kind: str) -> bool:
-    return isinstance(value, _KINDS[kind])
-
-
-def _labels(store: ox.Store) -> dict[str, str]:
+def _labels(store: ox.Store, named: dict[str, Term]) -> dict[str, str]:
+    """The first rdfs:label (alphabetically) of every node a finding names."""
     labels: dict[str, str] = {}
-    for quad in store.quads_for_pattern(None, _LABEL, None):
-        key = node_key(quad.subject)
-        text = quad.object.value
-        if key not in labels or text < labels[key]:
-            labels[key] = text
+    for key, term in named.items():
+        if isinstance(term, ox.Literal):
+            continue
+        for quad in store.quads_for_pattern(term, _LABEL, None, ox.DefaultGraph()):
+            text = quad.object.value
+            if key not in labels or text < labels[key]:
+                labels[key] = text
     return labels

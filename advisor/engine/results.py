@@ -21,3 +21,4 @@ class EngineOutput:
     labels: dict[str, str]  # node key (as focus) -> rdfs:label, for every labelled term of the graph
     errors: list[tuple[str, str]] = field(default_factory=list)  # (rule id, message)
     rule_seconds: dict[str, float] = field(default_factory=dict)
+    phase_seconds: dict[str, float] = field(default_factory=dict)  # work shared by all rules (derivations, labels)

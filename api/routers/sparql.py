@@ -48,7 +48,8 @@ _RESPONSES = {
 }
 
 
-def _refuse_update() -> QueryRefusedError:
+def _refuse_update(request: Request) -> QueryRefusedError:
+    service_of(request).metrics.queries.labels("refused").inc()
     return QueryRefusedError("this endpoint is read-only: SPARQL updates are refused", reason="update")
 
 
@@ -66,7 +67,7 @@ def router() -> APIRouter:
         update: str | None = UPDATE,
     ) -> Response:
         if update is not None:
-            raise _refuse_update()
+            raise _refuse_update(request)
         return await _answer(request, query, default_graph_uri, named_graph_uri)
 
     @api.post(
@@ -99,7 +100,7 @@ def router() -> APIRouter:
     ) -> Response:
         media_type = media_type_of(request)
         if media_type == SPARQL_UPDATE:
-            raise _refuse_update()
+            raise _refuse_update(request)
         if media_type == SPARQL_QUERY:
             body = await request.body()
             try:
@@ -110,7 +111,7 @@ def router() -> APIRouter:
         if media_type == FORM:
             form = await request.form(max_files=0, max_part_size=service_of(request).settings.max_body_bytes)
             if "update" in form:
-                raise _refuse_update()
+                raise _refuse_update(request)
             query = form.get("query")
             defaults = [str(v) for v in form.getlist("default-graph-uri")] or default_graph_uri
             named = [str(v) for v in form.getlist("named-graph-uri")] or named_graph_uri
@@ -126,7 +127,11 @@ async def _answer(request: Request, query: str | None, default_graphs: list[str]
     service = service_of(request)
     if query is None or not query.strip():
         raise QuerySyntaxError("no query: send one in the parameter 'query'")
-    form = inspect_query(query)
+    try:
+        form = inspect_query(query)
+    except QueryRefusedError:
+        service.metrics.queries.labels("refused").inc()
+        raise
     media_type = negotiate(request.headers.get("accept"), media_types_for(form))
     result = await service.query(
         QueryRequest(

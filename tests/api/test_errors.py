@@ -249,3 +249,11 @@ async def test_reads_need_the_api_key_when_protected(tmp_path: Path) -> None:
         assert_problem(await client.get("/v1/sparql", params={"query": "ASK {}"}), 401, "unauthorized")
         assert (await client.get("/v1/environments", headers={"x-api-key": "s3cret"})).status_code == 200
         assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_broken_multipart_body_is_400(limited: httpx.AsyncClient, baseline: str) -> None:
+    for method, path in requests_for(baseline):
+        response = await send(
+            limited, method, path, content=b"--b\r\nnot a part", headers={"content-type": "multipart/form-data"}
+        )
+        assert_problem(response, 400, "bad-request")

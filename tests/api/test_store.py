@@ -1,0 +1,117 @@
+"""The environment store on its own: one transaction per change, snapshots, stale findings, names kept verbatim."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from advisor.store import EnvironmentStore, GraphUpload, ValidationSummary, open_store
+from tests.api.graphs import environment
+
+SUMMARY = ValidationSummary(
+    validated_at=dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC),
+    as_of=dt.date(2026, 11, 25),
+    conforms=True,
+    counts={"violation": 0, "warning": 1, "info": 2},
+)
+
+
+def upload(vms: int, tag: str) -> GraphUpload:
+    triples = [q.triple for q in ox.parse(environment(vms, tag=tag), format=ox.RdfFormat.TURTLE)]
+    blank = ox.BlankNode()
+    triples.append(ox.Triple(blank, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal(tag)))
+    return GraphUpload(triples=triples, findings=[], validation=SUMMARY, source=f"{tag}.ttl")
+
+
+def as_set(triples: list[ox.Triple]) -> set[str]:
+    return {str(t) for t in triples if not isinstance(t.subject, ox.BlankNode)}
+
+
+def test_replace_is_atomic_for_concurrent_readers(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    versions = {tag: upload(40, tag) for tag in ("a", "b")}
+    expected = [as_set(v.triples) for v in versions.values()]
+    created = store.create("Atomic", versions["a"])
+    seen: list[set[str]] = []
+    snapshot_counts: list[int] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            seen.append(as_set(store.graph(created.id)))
+
+    def read_snapshots() -> None:
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{created.graph}> {{ ?s ?p ?o }} }}"
+        while not done.is_set():
+            with store.snapshot() as path:
+                copy = ox.Store.read_only(path)
+                snapshot_counts.append(int(next(iter(copy.query(query)))["n"].value))
+                del copy
+
+    readers = [threading.Thread(target=read) for _ in range(2)] + [threading.Thread(target=read_snapshots)]
+    for reader in readers:
+        reader.start()
+    for tag in ["b", "a"] * 5:
+        store.replace(created.id, versions[tag])
+    done.set()
+    for reader in readers:
+        reader.join()
+    assert seen and snapshot_counts
+    assert all(graph in expected for graph in seen)
+    assert set(snapshot_counts) == {len(versions["a"].triples)}
+    assert store.get(created.id).revision == 11
+    store.backend.close()
+
+
+def test_a_validation_of_an_older_revision_is_not_kept(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    created = store.create("Revisions", upload(10, "a"))
+    store.replace(created.id, upload(10, "b"))
+    later = ValidationSummary(SUMMARY.validated_at, dt.date(2030, 1, 1), False, {"violation": 3})
+    assert store.record_findings(created.id, created.revision, [], later) is False
+    assert store.get(created.id).validation == SUMMARY
+    assert store.record_findings(created.id, created.revision + 1, [], later) is True
+    assert store.get(created.id).validation.as_of == dt.date(2030, 1, 1)  # type: ignore[union-attr]
+    store.backend.close()
+
+
+def test_names_are_kept_verbatim_and_cannot_break_out_of_the_update(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    other = store.create("Other", upload(10, "other"))
+    name = 'x" . } } ; DROP ALL ; INSERT DATA { <urn:a> <urn:b> "\n\\'
+    created = store.create(name, upload(10, "named"))
+    assert store.get(created.id).name == name
+    assert as_set(store.graph(other.id)) == as_set(upload(10, "other").triples)
+    assert {e.id for e in store.list()} == {other.id, created.id}
+    store.backend.close()
+
+
+def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    kept = store.create("Kept", upload(10, "kept"))
+    gone = store.create("Gone", upload(10, "gone"))
+    store.delete(gone.id)
+    store.mark_initialized()
+    store.backend.close()
+    reopened: EnvironmentStore = open_store(tmp_path)
+    assert [e.id for e in reopened.list()] == [kept.id]
+    assert reopened.get(kept.id) == kept
+    assert as_set(reopened.graph(kept.id)) == as_set(upload(10, "kept").triples)
+    assert reopened.is_initialized()
+    reopened.backend.close()
+
+
+def test_unused_snapshots_are_removed(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    snapshots = tmp_path / "store-snapshots"
+    with store.snapshot() as first:
+        store.create("Change", upload(5, "x"))
+        with store.snapshot() as second:
+            assert first != second
+            assert {p.name for p in snapshots.iterdir()} == {Path(first).name, Path(second).name}
+    assert [p.name for p in snapshots.iterdir()] == [Path(second).name]  # the current one stays for reuse
+    store.backend.close()
+    assert not snapshots.exists()
