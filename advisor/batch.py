@@ -103,15 +103,12 @@ def _inside(path: Path, directory: Path | None) -> bool:
 
 
 def _walk(directory: Path, exclude: Path | None) -> list[Path]:
-    """RDF files under the directory by extension, skipping hidden files and folders."""
+    """RDF files under the directory by extension, skipping hidden files and folders and `exclude`."""
     found = []
-    for path in directory.rglob("*"):
-        relative = path.relative_to(directory)
-        hidden = any(part.startswith(".") for part in relative.parts)
-        if hidden or not path.is_file() or not _is_rdf(path, DISCOVERED_EXTENSIONS):
-            continue
-        if not _inside(path, exclude):
-            found.append(path)
+    for root, folders, names in os.walk(directory):
+        base = Path(root)
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and not _inside(base / f, exclude))
+        found += [base / n for n in names if not n.startswith(".") and _is_rdf(base / n, DISCOVERED_EXTENSIONS)]
     return sorted(found)
 
 
@@ -283,15 +280,18 @@ class FailOn(StrEnum):
         return severity.rank <= Severity(self.value).rank
 
 
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
 def exit_status(results: Sequence[FileResult], fail_on: FailOn) -> int:
     """2 when a file could not be validated, else 1 when a finding fails under `fail_on`, else 0."""
     if any(r.error is not None for r in results):
-        return 2
+        return EXIT_INPUT
     for result in results:
         assert result.report is not None
         if any(fail_on.fails(f.severity) and not f.waived for f in result.report.findings):
-            return 1
-    return 0
+            return EXIT_FINDINGS
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- summary

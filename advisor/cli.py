@@ -20,6 +20,7 @@ from typing import Annotated
 import typer
 
 from advisor.batch import (
+    EXIT_INPUT,
     BatchOptions,
     FailOn,
     FileResult,
@@ -48,11 +49,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-EXIT_CODES: dict[type[BaseException], int] = {
+EXIT_INTERNAL = 3  # 0, 1 and 2 come from advisor.batch.exit_status; Typer exits 130 on Ctrl-C
+EXIT_CODES: dict[type[AdvisorError], int] = {
     KnowledgeBaseError: EXIT_INTERNAL,
     AdvisorError: EXIT_INPUT,
-    KeyboardInterrupt: EXIT_INTERRUPTED,
 }
 ENGINES = ("fast", "reference")
 
@@ -384,10 +384,9 @@ def main() -> None:
     """Run the app; every error the advisor reports leaves through EXIT_CODES."""
     try:
         app()
-    except (AdvisorError, KeyboardInterrupt) as error:
+    except AdvisorError as error:
         code = next(EXIT_CODES[cls] for cls in type(error).__mro__ if cls in EXIT_CODES)
-        message = error.message if isinstance(error, AdvisorError) else "interrupted"
-        typer.echo(f"error: {message}", err=True)
+        typer.echo(f"error: {error.message}", err=True)
         sys.exit(code)
 
 

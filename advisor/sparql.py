@@ -211,9 +211,9 @@ class QueryRequest:
     query: str
     form: QueryForm
     media_type: str
+    max_results: int
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    max_results: int = 10_000
     prefixes: dict[str, str] = field(default_factory=dict)
 
 

@@ -57,12 +57,16 @@ class AdvisorService:
         self.validators = WorkerPool(
             "validation",
             settings.max_concurrent_validations,
+            size_setting="max_concurrent_validations",
             initializer=prepare_validation_worker,
             arguments=(settings,),
             start_timeout=settings.worker_start_timeout_seconds,
         )
         self.queries = WorkerPool(
-            "sparql", settings.max_concurrent_queries, start_timeout=settings.worker_start_timeout_seconds
+            "sparql",
+            settings.max_concurrent_queries,
+            size_setting="max_concurrent_queries",
+            start_timeout=settings.worker_start_timeout_seconds,
         )
         self.ready = False
 
@@ -78,7 +82,7 @@ class AdvisorService:
         self._store = await anyio.to_thread.run_sync(open_store, self.settings.data_dir)
         ontology, shapes = await anyio.to_thread.run_sync(knowledge_graphs)
         await anyio.to_thread.run_sync(self.store.replace_knowledge, ontology, shapes)
-        self.metrics.count_environments(lambda: len(self.store.list()))
+        self.metrics.count_environments(self._environment_count)
         await self.validators.start()
         await self.queries.start()
         await self.validators.wait_ready()
@@ -95,6 +99,9 @@ class AdvisorService:
         if self._store is not None:
             await anyio.to_thread.run_sync(self._store.backend.close)
             self._store = None
+
+    def _environment_count(self) -> int:
+        return len(self._store.list()) if self._store is not None else 0
 
     def is_ready(self) -> bool:
         return self.ready and self.validators.alive() and self.queries.alive()

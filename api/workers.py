@@ -132,12 +132,14 @@ class WorkerPool:
         name: str,
         size: int,
         *,
+        size_setting: str = "",
         initializer: Callable[..., None] | None = None,
         arguments: tuple = (),
-        start_timeout: float = 120.0,
+        start_timeout: float,
     ) -> None:
         self.name = name
         self.size = max(1, size)
+        self._size_setting = size_setting
         self._initializer = initializer
         self._arguments = arguments
         self._start_timeout = start_timeout
@@ -170,6 +172,7 @@ class WorkerPool:
         return self.started and all(worker.process.is_alive() for worker in self._all)
 
     async def close(self) -> None:
+        self.started = False
         for worker in self._all:
             with contextlib.suppress(OSError, ValueError):
                 worker.connection.send(("stop",))
@@ -180,7 +183,6 @@ class WorkerPool:
                 await anyio.to_thread.run_sync(worker.process.join, 2.0)
             worker.connection.close()
         self._all.clear()
-        self.started = False
 
     async def run(self, function: Callable[..., Any], *arguments: Any, stages: dict[str, Stage], wait: float) -> Any:
         """Run `function(*arguments)` in a worker, each stage within its time limit (the first is "start").
@@ -193,7 +195,7 @@ class WorkerPool:
         except TimeoutError:
             raise UnavailableError(
                 f"all {self.size} {self.name} workers stayed busy for {wait:g} s: try again later",
-                limit=f"{self.name} workers",
+                limit=self._size_setting or None,
                 maximum=self.size,
             ) from None
         self.busy += 1
@@ -213,7 +215,10 @@ class WorkerPool:
             raise
         finally:
             self.busy -= 1
-            self._idle.put_nowait(self._replace(worker) if replace else worker)
+            if not self.started:  # closed meanwhile: nothing goes back
+                self._retire(worker)
+            else:
+                self._idle.put_nowait(self._replace(worker) if replace else worker)
 
     # ------------------------------------------------------------ in a thread
 
@@ -270,10 +275,13 @@ class WorkerPool:
         return worker
 
     def _replace(self, worker: _Worker) -> _Worker:
+        self._retire(worker)
+        return self._spawn()
+
+    def _retire(self, worker: _Worker) -> None:
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5.0)
         worker.connection.close()
         if worker in self._all:
             self._all.remove(worker)
-        return self._spawn()

@@ -356,7 +356,8 @@ class _Estate:
             assert host.local is not None
             return host.local
         shares = [v for v in self.volumes if v.kind == "smb" and v.site is host.site]
-        if shares and not host.cluster.agent and self.rng.random() < 0.1:
+        # In-guest protected clusters, and those whose product lacks remote VSS, keep VMs on their CSVs.
+        if shares and not host.cluster.agent and host.cluster.product == "contoso" and self.rng.random() < 0.1:
             return self.rng.choice(shares)
         return self.rng.choice(host.cluster.volumes)
 

@@ -4,9 +4,11 @@
     .venv/bin/python -m tests.pin_samples small-office  # one sample, by file name without extension
 
 Each file holds the sorted (rule id, focus node) pairs that validating the sample as of the pinned
-date gives. tests/test_samples.py compares against these files and never writes them: after a
-change to a rule or a sample, run this, read the printed differences, check every added or removed
-finding against the rule catalog, and commit the files only if each difference is right.
+date gives, and a hand-written "messages" list (fragments that a finding's message must contain)
+that pinning keeps as it is. tests/test_samples.py compares against these files and never writes
+them: after a change to a rule or a sample, run this, read the printed differences, check every
+added or removed finding against the rule catalog (rules.md), and commit the files only if each
+difference is right. A pin records what the rules should say, not merely what they say today.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def render_expected(sample: Path, as_of: dt.date, pairs: list[Pair], messages: l
 
 
 def pin(sample: Path) -> tuple[list[Pair], list[Pair], list[Pair]]:
-    """Write the expected file of one sample; returns the pairs, and those added and removed since the last pin."""
+    """Write the expected file of one sample; returns its pairs, those added and those removed since the last pin."""
     pinned = read_expected(sample) if expected_file(sample).is_file() else {"findings": [], "messages": []}
     previous = expected_pairs(pinned)
     messages = pinned.get("messages", [])
@@ -86,9 +88,6 @@ def pin(sample: Path) -> tuple[list[Pair], list[Pair], list[Pair]]:
     pairs = finding_pairs(report)
     EXPECTED.mkdir(parents=True, exist_ok=True)
     expected_file(sample).write_text(render_expected(sample, AS_OF, pairs, messages), encoding="utf-8")
-    for entry in messages:
-        if (entry["rule_id"], entry["focus_node"]) not in pairs:
-            print(f"  ! message pin for {entry['rule_id']} {entry['focus_node']} names no finding any more")
     return pairs, sorted(set(pairs) - set(previous)), sorted(set(previous) - set(pairs))
 
 
@@ -106,6 +105,9 @@ def main(argv: list[str]) -> int:
             print(f"  + {rule_id} {focus}")
         for rule_id, focus in removed:
             print(f"  - {rule_id} {focus}")
+        for entry in read_expected(sample)["messages"]:
+            if (entry["rule_id"], entry["focus_node"]) not in pairs:
+                print(f"  ! the message pin for {entry['rule_id']} {entry['focus_node']} names no finding any more")
     return 0
 
 

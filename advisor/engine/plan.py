@@ -79,7 +79,7 @@ class Derivation:
     """A SHACL-AF SPARQL rule: a CONSTRUCT that adds derived facts before the constraints run."""
 
     shape: str
-    order: float
+    order: tuple[float, float]  # (the shape's sh:order, the rule's sh:order): pySHACL's order too
     targets: Targets
     query: str
 
@@ -207,11 +207,11 @@ def compile_shapes(graph: Graph) -> ShapePlan:
         if (rule, RDF.type, SH.SPARQLRule) not in graph:
             raise KnowledgeBaseError(f"{shape}: only sh:SPARQLRule derivations are supported")
         construct = graph.value(rule, SH.construct)
-        order = graph.value(rule, SH.order)
+        shape_order, rule_order = graph.value(shape, SH.order), graph.value(rule, SH.order)
         derivations.append(
             Derivation(
                 shape=str(shape),
-                order=float(order) if order is not None else 0.0,
+                order=(float(shape_order or 0), float(rule_order or 0)),
                 targets=_targets(graph, shape),
                 query=f"{prefix_block(graph, rule)}\n{_THIS.sub('?this', str(construct))}",
             )

@@ -6,17 +6,45 @@ with imports off and no client-settable flag; SHACL-AF is on because the shapes 
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pyoxigraph as ox
 import pyshacl
+from pyshacl.constraints.constraint_component import ConstraintComponent
 from rdflib import RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
+from rdflib.plugins.sparql import processor
 
 from advisor.engine.results import EngineOutput, RawResult
 from advisor.namespaces import HVS
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+
+@contextmanager
+def _queries_translated_once() -> Iterator[None]:
+    """pySHACL sends the same query text once per focus node and rdflib parses and translates it each
+    time, which dominates the run (translation is slow for long filters). Translate each text once;
+    evaluation, and so every result, is unchanged (rdflib's own prepared-query path)."""
+    original = processor.SPARQLProcessor.query
+    cache: dict[tuple, object] = {}
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
+            if key not in cache:
+                cache[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+            strOrQuery = cache[key]
+        return original(self, strOrQuery, initBindings or {}, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original
 
 
 def _key(term) -> str:
@@ -47,6 +75,33 @@ def _to_rdflib(store: ox.Store) -> Graph:
     return graph
 
 
+def _format_sparql_message(self, msg: str, bound_vars) -> str:
+    """pySHACL's formatting of SPARQL constraint messages, with each value inserted literally.
+
+    pySHACL (0.40) passes the value to re.sub as the replacement template, so a backslash in a label
+    (a UNC path such as \\\\FS01\\VMs) is read as an escape and the whole validation fails with re.error.
+    """
+    if bound_vars is None:
+        return msg
+    values: dict = {}
+    if isinstance(bound_vars, (tuple, list)):
+        if len(bound_vars) == 4:
+            values.update(bound_vars[3])
+            bound_vars = bound_vars[:3]
+        if len(bound_vars) == 3:
+            values.update({k: v for k, v in zip(("this", "path", "value"), bound_vars, strict=True) if v is not None})
+    elif isinstance(bound_vars, dict):
+        values.update(bound_vars)
+    else:
+        return msg
+    for var, val in values.items():
+        msg = re.sub(f"{{[?$]{var}}}", lambda _, text=str(val): text, msg)
+    return msg
+
+
+ConstraintComponent._format_sparql_based_result_message = _format_sparql_message
+
+
 class ReferenceEngine:
     name = "reference"
 
@@ -61,18 +116,19 @@ class ReferenceEngine:
     def run(self, store: ox.Store) -> EngineOutput:
         started = time.perf_counter()
         graph = _to_rdflib(store)
-        _, report, _ = pyshacl.validate(
-            graph,
-            shacl_graph=self.shapes,
-            inference="none",
-            advanced=True,
-            iterate_rules=True,
-            allow_warnings=True,
-            allow_infos=True,
-            do_owl_imports=False,
-            js=False,
-            meta_shacl=False,
-        )
+        with _queries_translated_once():
+            _, report, _ = pyshacl.validate(
+                graph,
+                shacl_graph=self.shapes,
+                inference="none",
+                advanced=True,
+                iterate_rules=False,  # derivations are stratified by sh:order (shapes/README.md)
+                allow_warnings=True,
+                allow_infos=True,
+                do_owl_imports=False,
+                js=False,
+                meta_shacl=False,
+            )
         results = []
         for result in report.objects(None, SH.result):
             shape = report.value(result, SH.sourceShape)
@@ -81,7 +137,7 @@ class ReferenceEngine:
                 continue
             value = report.value(result, SH.value)
             path = report.value(result, SH.resultPath)
-            for message in report.objects(result, SH.resultMessage) or [Literal("")]:
+            for message in list(report.objects(result, SH.resultMessage)) or [Literal("")]:
                 results.append(
                     RawResult(
                         rule_id=rule_id,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 
 from advisor.catalog import Rule
 from advisor.knowledge import knowledge_base
@@ -25,10 +24,6 @@ def file_label(report: Report, index: int | None = None) -> str:
     if report.source:
         return report.source
     return "input" if index is None else f"input {index + 1}"
-
-
-def base_name(report: Report, index: int | None = None) -> str:
-    return Path(report.source).name if report.source else file_label(report, index)
 
 
 def standing(findings: Iterable[Finding]) -> list[Finding]:

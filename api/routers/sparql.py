@@ -27,7 +27,6 @@ ANSWER_TYPES = [
     "text/turtle",
     "application/ld+json",
 ]
-QUERY = Query(None, description="The SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).")
 DEFAULT_GRAPHS = Query([], alias="default-graph-uri", description="Graphs whose union is the default graph.")
 NAMED_GRAPHS = Query([], alias="named-graph-uri", description="Graphs available to GRAPH patterns.")
 UPDATE = Query(None, description="Never accepted: the endpoint is read-only.", include_in_schema=False)
@@ -36,6 +35,7 @@ EXAMPLE = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
     "SELECT ?vm ?label WHERE { ?vm a hv:VirtualMachine ; rdfs:label ?label } LIMIT 10"
 )
+QUERY = Query(None, description="The SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).", examples=[EXAMPLE])
 DESCRIPTION = (
     "A read-only [SPARQL 1.1 Protocol](https://www.w3.org/TR/sparql11-protocol/) endpoint. The default graph is the "
     "union of every graph: environments (`urn:hv-advisor:environment:{id}`), their findings "

@@ -32,3 +32,13 @@ def environment(vms: int, *, unprotected_every: int = 10, tag: str = "") -> byte
 def unprotected(vms: int, *, unprotected_every: int = 10, tag: str = "") -> set[str]:
     """Labels of the VMs `environment` leaves without a job."""
     return {f"VM{v}{tag}" for v in range(vms) if v % unprotected_every == 0}
+
+
+def plain(triples: int) -> bytes:
+    """N-Triples outside the advisor's vocabulary: no rule applies, so the work is parsing and loading, in
+    proportion to the size (about a second per 50,000 triples on a developer machine)."""
+    lines = (
+        f'<https://example.org/plain/s{i}> <https://example.org/plain/p{i % 7}> "value number {i}" .\n'
+        for i in range(triples)
+    )
+    return "".join(lines).encode("utf-8")

@@ -216,3 +216,13 @@ async def test_bundled_samples_are_loaded_on_first_start_only(tmp_path: Path, ex
     async with running(settings) as client:  # not loaded again: the store is not new
         listing = (await client.get("/v1/environments")).json()["environments"]
         assert [e["id"] for e in listing] == ["branch-copy"]
+
+
+async def test_a_broken_sample_is_skipped_and_the_others_load(tmp_path: Path, example_samples: Path) -> None:
+    (example_samples / "broken.ttl").write_text("@prefix : <urn:x> .\n:a :b", encoding="utf-8")
+    (example_samples / "notes.txt").write_text("not a graph", encoding="utf-8")
+    settings = settings_for(tmp_path / "data", load_samples=True, samples_dir=example_samples)
+    async with running(settings) as client:
+        listing = (await client.get("/v1/environments")).json()["environments"]
+        assert sorted(e["id"] for e in listing) == ["branch", "branch-copy"]
+        assert (await client.get("/readyz")).status_code == 200

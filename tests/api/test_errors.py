@@ -202,7 +202,7 @@ async def hurried(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_time_limits_are_503_and_store_nothing(hurried: httpx.AsyncClient) -> None:
-    document = environment(2000)  # a few hundred kB: parsing it takes far longer than a millisecond
+    document = environment(10_000)  # about a megabyte: parsing it takes far longer than a millisecond
     for method, path in (("POST", "/v1/validate"), ("POST", "/v1/environments")):
         body = assert_problem(await send(hurried, method, path, content=document, headers=TURTLE), 503, "time-limit")
         assert body["limit"] == "parse_timeout_seconds"

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import EXAMPLE_TTL, running, settings_for
-from tests.api.graphs import environment
+from tests.api.graphs import plain
 
 pytestmark = pytest.mark.anyio
 
@@ -73,9 +73,9 @@ async def test_metrics_count_requests_by_route_validations_and_findings(client: 
 
 async def test_healthz_answers_while_a_large_graph_validates(tmp_path: Path) -> None:
     async with running(settings_for(tmp_path / "data", max_concurrent_validations=1)) as client:
-        large = environment(1000)  # takes the validation worker well over a second
+        large = plain(100_000)  # parsing and validating it keeps the worker busy for seconds
         validation = asyncio.create_task(
-            client.post("/v1/validate", content=large, headers={"content-type": "text/turtle"})
+            client.post("/v1/validate", content=large, headers={"content-type": "application/n-triples"})
         )
         while metric((await client.get("/metrics")).text, "advisor_validations_in_progress") < 1:
             await asyncio.sleep(0.01)
