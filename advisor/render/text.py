@@ -6,11 +6,17 @@ import io
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 
 from advisor.report import Report, Severity
 
 _STYLES = {Severity.VIOLATION: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 _HEADINGS = {Severity.VIOLATION: "Violations", Severity.WARNING: "Warnings", Severity.INFO: "Information"}
+
+
+def _indented(console: Console, markup: str) -> None:
+    """A paragraph indented by four spaces, wrapped within the console width."""
+    console.print(Padding(markup, (0, 0, 0, 4), expand=False))
 
 
 def render_text(report: Report, *, color: bool = False, width: int = 100) -> str:
@@ -38,13 +44,13 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
                 f"\n  [{_STYLES[severity]}]{finding.rule_id}[/] {escape(explanation.title)} — "
                 f"[bold]{escape(finding.focus_label)}[/]{waived}"
             )
-            console.print(f"    {escape(finding.message)}", soft_wrap=False)
-            console.print(f"    [dim]Why:[/] {escape(explanation.rationale)}")
+            _indented(console, escape(finding.message))
+            _indented(console, f"[dim]Why:[/] {escape(explanation.rationale)}")
             if explanation.source.quotation:
                 section = f" ({escape(explanation.source.section)})" if explanation.source.section else ""
-                console.print(f"    [dim]Paper{section}:[/] “{escape(explanation.source.quotation)}”")
-            console.print(f"    [dim]In a disaster:[/] {escape(explanation.impact)}")
-            console.print(f"    [dim]Fix:[/] {escape(explanation.remediation)}")
+                _indented(console, f"[dim]Paper{section}:[/] “{escape(explanation.source.quotation)}”")
+            _indented(console, f"[dim]In a disaster:[/] {escape(explanation.impact)}")
+            _indented(console, f"[dim]Fix:[/] {escape(explanation.remediation)}")
     for error in report.errors:
         console.print(f"\n[bold red]Rule {error.rule_id} could not run:[/] {escape(error.message)}")
-    return buffer.getvalue()
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
