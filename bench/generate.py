@@ -20,7 +20,7 @@ import datetime as dt
 import math
 import random
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -104,8 +104,9 @@ class Disk:
     id: str
     label: str
     kind: str  # VHDX | VHD | PassThroughDisk | GuestISCSIDisk | VirtualFibreChannelDisk
-    size: int
+    size: int | str
     volume: Volume | None
+    stored_on: str | None = None  # a wrong target, as a local name, in place of the volume
 
 
 @dataclass
@@ -152,7 +153,7 @@ class VM:
     tier: str
     os: str
     vcpu: int
-    memory: int
+    memory: int | str
     volume: Volume
     integration: bool | None = True
     disks: list[Disk] = field(default_factory=list)
@@ -161,7 +162,8 @@ class VM:
     checkpoints: list[Checkpoint] = field(default_factory=list)
     excluded: str | None = None
     listed: bool = True  # in its agent-protected cluster's job lists
-    cluster_site: Site | None = None
+    orphan: bool = False  # the inventory lost its host (no hv:runsOn)
+    extra: list[tuple[str, str]] = field(default_factory=list)  # further (predicate, object) as Turtle
 
     @property
     def cluster(self) -> Cluster | None:
@@ -172,7 +174,7 @@ class VM:
 class Repository:
     id: str
     label: str
-    media: str
+    media: str | None
     site: Site | None
     system: str | None  # IRI local name of the server holding it
 
@@ -193,11 +195,12 @@ class Job:
     test_outcome: str | None = None
 
 
-PRODUCTS = {
+PRODUCTS: dict[str, tuple[str, bool | None, bool | None, bool | None]] = {
     "contoso": ("Contoso Backup 12", True, True, True),
     "fabrikam": ("Fabrikam Protect 9", True, False, True),
     "legacy": ("Northwind Backup 5", False, False, False),
     "agent": ("Contoso Agent 12", True, True, True),
+    "unknown": ("Adventure Works Backup 3", None, None, None),  # capabilities not recorded
 }
 
 
@@ -607,6 +610,28 @@ class _Estate:
         for vm in take(self.pick(vhd, 0.05)):
             disk = vm.disks[-1]
             disk.kind, disk.size = "VHD", 2500
+        self._data_quality(lambda: free(host_cluster), take)
+
+    def _data_quality(self, pool: Callable[[], list[VM]], take: Callable[[list[VM]], list[VM]]) -> None:
+        """Inventory mistakes: the kinds of error an export or a hand-edited graph brings in."""
+        for vm in take(self.pick(pool(), 0.0005)):  # DQ-001: a misspelt property
+            vm.extra.append(("hv:virtualProcesorCount", str(vm.vcpu)))
+        for i, vm in enumerate(take(self.pick(pool(), 0.001, 2))):  # DQ-002: sizes written with their unit
+            if i % 2:
+                vm.disks[0].size = f"{vm.disks[0].size} GB"
+            else:
+                vm.memory = f"{int(vm.memory) // 1024} GB"
+        for vm in take(self.pick([v for v in pool() if v.disks[-1].kind in ("VHD", "VHDX")], 0.0005)):  # DQ-003
+            vm.disks[-1].stored_on = vm.host.id
+        for vm in take(self.pick([v for v in pool() if not v.depends], 0.0005)):  # DQ-004, and COV-001 with it
+            vm.orphan = True
+        for vm in (v for v in pool() if v.os == "Linux"):  # DQ-005: not captured for a third of Linux guests
+            if self.rng.random() < 0.3:
+                vm.integration = None
+        for vm in take(self.pick([v for v in pool() if v.tier == "Production" and v.role == "web"], 0.0005)):
+            vm.extra.append(("hv:dependsOn", "ex:payments-saas"))  # DQ-007 (and COV-009): not described
+        on_csv = [vm for vm in pool() if vm.volume.kind == "csv" and vm.role == "app"]
+        self.unknown_product_vms = take(self.pick(on_csv, 0.0005))  # DQ-008
 
     # ------------------------------------------------------------ backup
 
@@ -618,7 +643,8 @@ class _Estate:
             self.repositories.append(repository)
         self.tape = Repository("tape1", "Tape library", "TapeMedia", self.dc_sites[0], "bk1")
         self.cloud = Repository("cloud1", "Cloud archive", "CloudMedia", None, None)
-        self.repositories += [self.tape, self.cloud]
+        self.old_nas = Repository("nas-old", "Old NAS", None, None, None)  # DQ-006: nothing recorded about it
+        self.repositories += [self.tape, self.cloud, self.old_nas]
         self.branch_repository: dict[str, Repository] = {}
         branch_hosts = [h for h in self.hosts if h.kind == "branch"]
         on_host = self.pick(branch_hosts, 0.2, 0)
@@ -672,6 +698,7 @@ class _Estate:
             ("Legacy VM backup", "HostLevel", "FullSystem", "legacy", False, self.legacy_vms),
             ("SQL in-guest backup", "AgentBased", "FullSystem", "agent", True, self.double_vms),
             ("Lab data export", "AgentBased", "DataOnly", "agent", True, self.data_only_vms),
+            ("Trial host backup", "HostLevel", "FullSystem", "unknown", True, self.unknown_product_vms),
         ]
         for label, method, scope, product, aware, vms in special:
             if vms:
@@ -681,6 +708,7 @@ class _Estate:
                 job.copies.append(self.cloud)
         for job in self.pick([j for j in self.jobs if j.copies and j.stores is not self.cloud], 0.04):  # OFF-001
             job.copies.clear()
+        self.jobs[-1].copies.append(self.old_nas)
 
     def _other_site_repository(self, site: Site) -> Repository:
         index = self.dc_sites.index(site)
@@ -790,11 +818,13 @@ def _lines(estate: _Estate, seed: int) -> Iterator[str]:
              _literal(replica.app_consistent) if replica.app_consistent is not None else None),
         )
     for key, (label, csv, smb, aware) in PRODUCTS.items():
-        yield _subject(f"product-{key}", "BackupProduct", label, ("hv:supportsCSV", _literal(csv)),
-                       ("hv:supportsSMB3RemoteVSS", _literal(smb)),
-                       ("hv:supportsApplicationAwareHostBackup", _literal(aware)))
+        capabilities = (("hv:supportsCSV", csv), ("hv:supportsSMB3RemoteVSS", smb),
+                        ("hv:supportsApplicationAwareHostBackup", aware))
+        yield _subject(f"product-{key}", "BackupProduct", label,
+                       *((p, _literal(v)) for p, v in capabilities if v is not None))
     for repository in estate.repositories:
-        yield _subject(repository.id, "BackupRepository", repository.label, ("hv:media", f"hv:{repository.media}"),
+        media = f"hv:{repository.media}" if repository.media else None
+        yield _subject(repository.id, "BackupRepository", repository.label, ("hv:media", media),
                        ("hv:locatedAt", _ref(repository.site.id if repository.site else None)),
                        ("hv:onSystem", _ref(repository.system)))
     for job in estate.jobs:
@@ -816,7 +846,7 @@ def _lines(estate: _Estate, seed: int) -> Iterator[str]:
 def _vm_lines(vm: VM, extra_depends: list[VM]) -> Iterator[str]:
     yield _subject(
         vm.id, "VirtualMachine", vm.label,
-        ("hv:runsOn", _ref(vm.host.id)),
+        ("hv:runsOn", None if vm.orphan else _ref(vm.host.id)),
         ("hv:operatingSystem", f"hv:{vm.os}"),
         ("hv:tier", f"hv:{vm.tier}"),
         ("hv:virtualProcessorCount", _literal(vm.vcpu)),
@@ -826,14 +856,15 @@ def _vm_lines(vm: VM, extra_depends: list[VM]) -> Iterator[str]:
         ("hv:hasDisk", [f"ex:{d.id}" for d in vm.disks]),
         ("hv:runsWorkload", [f"ex:{w.id}" for w in vm.workloads]),
         ("hv:dependsOn", [f"ex:{d.id}" for d in vm.depends + extra_depends]),
+        *vm.extra,
         ("hv:hasCheckpoint", [f"ex:{c.id}" for c in vm.checkpoints]),
         ("hv:backupExclusionReason", _literal(vm.excluded) if vm.excluded else None),
     )
     for disk in vm.disks:
         if disk.kind in ("VHD", "VHDX"):
+            stored_on = disk.stored_on or (disk.volume.id if disk.volume else None)
             yield _subject(disk.id, "VirtualHardDisk", disk.label, ("hv:diskFormat", f"hv:{disk.kind}"),
-                           ("hv:sizeGB", _literal(disk.size)), ("hv:storedOn", _ref(disk.volume.id if disk.volume
-                                                                                    else None)))
+                           ("hv:sizeGB", _literal(disk.size)), ("hv:storedOn", _ref(stored_on)))
         else:
             yield _subject(disk.id, disk.kind, disk.label)
     for workload in vm.workloads:
