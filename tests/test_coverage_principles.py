@@ -4,7 +4,7 @@
 - hv:backupExclusionReason suppresses those four for that system only; it is still unprotected for
   COV-009 and COV-004.
 - COV-009 names every unprotected system a protected one reaches through hv:dependsOn, each with the
-  shortest chain that is smallest name by name (checked against a brute-force search on random graphs).
+  shortest chain that comes first as text (checked against a brute-force search on random graphs).
 """
 
 from __future__ import annotations
@@ -104,6 +104,15 @@ def test_an_excluded_system_holds_no_backed_up_copy() -> None:
     assert "(PHYS01)" in found[0].message
 
 
+def test_a_dependency_without_an_iri_is_reported_without_a_chain() -> None:
+    found = [f for f in _report("blank-node-dependency.ttl").findings if f.rule_id == "COV-009"]
+    assert [f.focus_node for f in found] == [EX + "app01"]
+    assert found[0].message.startswith(
+        "APP01 depends on MW01 (unprotected) via APP01 → MW01; "
+        "NAS01 (unprotected) via a chain that cannot be shown (the system has no IRI)."
+    )
+
+
 # COV-009 chains against a brute-force search ------------------------------------------------------
 
 MAX_HOPS = 8
@@ -159,8 +168,8 @@ def _distances_from(start: str, edges: dict[str, list[str]]) -> dict[str, int]:
     return seen
 
 
-def _smallest_shortest_chain(source: str, target: str, edges: dict[str, list[str]], hops: int) -> tuple[str, ...]:
-    """Every walk of exactly `hops` steps from source to target (all are shortest), the smallest one."""
+def _first_shortest_chain(source: str, target: str, edges: dict[str, list[str]], hops: int) -> str:
+    """Every walk of exactly `hops` steps from source to target (all are shortest), the first as text."""
     walks: list[tuple[str, ...]] = []
 
     def extend(walk: tuple[str, ...]) -> None:
@@ -172,7 +181,7 @@ def _smallest_shortest_chain(source: str, target: str, edges: dict[str, list[str
             extend((*walk, nxt))
 
     extend((source,))
-    return min(walks)
+    return min(" → ".join(walk) for walk in walks)
 
 
 def _expected_gaps(edges: dict[str, list[str]], protected: set[str], excluded: set[str]) -> dict[str, list[str]]:
@@ -184,7 +193,7 @@ def _expected_gaps(edges: dict[str, list[str]], protected: set[str], excluded: s
                 continue
             state = " (unprotected, excluded from backup)" if target in excluded else " (unprotected)"
             if hops <= MAX_HOPS:
-                via = " → ".join(_smallest_shortest_chain(source, target, edges, hops))
+                via = _first_shortest_chain(source, target, edges, hops)
             else:
                 via = f"a chain of more than {MAX_HOPS} hv:dependsOn hops"
             gaps.append(f"{target}{state} via {via}")
@@ -204,7 +213,7 @@ def _reported_gaps(report: Report) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_cov009_names_each_unprotected_system_with_its_smallest_shortest_chain(seed: int, tmp_path: Path) -> None:
+def test_cov009_names_each_unprotected_system_with_its_first_shortest_chain(seed: int, tmp_path: Path) -> None:
     edges, protected, excluded = _random_estate(seed)
     path = tmp_path / "estate.ttl"
     _write_estate(path, edges, protected, excluded)
