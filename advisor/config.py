@@ -29,11 +29,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest request body or input file accepted, in bytes.")
     max_triples: int = Field(2_000_000, description="Most triples one graph may hold.")
     max_literal_length: int = Field(65_536, description="Longest literal accepted, in characters.")
-    max_nesting_depth: int = Field(200, description="Deepest JSON or Turtle nesting ([ ], ( ), { }) accepted.")
+    max_nesting_depth: int = Field(
+        200,
+        ge=1,
+        le=500,
+        description="Deepest nesting accepted: JSON { } [ ], Turtle and N-Triples [ ] ( ) << >> {| |}, XML elements, "
+        "SPARQL { } ( ) [ ]. At most 500: the parsers crash some thousands of levels deep.",
+    )
     parse_timeout_seconds: float = Field(30.0, description="Time limit for parsing one document.")
     validation_timeout_seconds: float = Field(120.0, description="Time limit for validating one graph in the service.")
     max_concurrent_validations: int = Field(2, description="Validations the service runs at once; more wait.")
     sparql_timeout_seconds: float = Field(10.0, description="Time limit for one SPARQL query.")
+    sparql_max_query_length: int = Field(100_000, description="Longest SPARQL query accepted, in characters.")
     sparql_max_results: int = Field(10_000, description="Most rows (or triples) one SPARQL query returns.")
     max_concurrent_queries: int = Field(2, description="SPARQL queries the service runs at once; more wait.")
     worker_start_timeout_seconds: float = Field(

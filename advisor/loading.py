@@ -3,21 +3,25 @@
 Nothing here reaches the network or the file system: Oxigraph's parsers never fetch; a JSON-LD
 document naming the advisor's context IRI gets the bundled copy, and any other remote or relative
 context or `@import` is refused; RDF/XML with a document type declaration is refused before parsing.
+Nesting is measured before Oxigraph sees a document (JSON, Turtle and N-Triples brackets, XML elements):
+its parsers recurse per level and crash, or slow down without bound, thousands of levels deep.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
 from advisor.config import Settings, get_settings
-from advisor.errors import LimitExceededError, RDFSyntaxError, RefusedInputError, UnsupportedFormatError
+from advisor.errors import InputError, LimitExceededError, RDFSyntaxError, RefusedInputError, UnsupportedFormatError
 from advisor.namespaces import CONTEXT_IRI
 from advisor.resources import context_file
 
@@ -185,6 +189,9 @@ def parse_bytes(
         data = _prepare_json_ld(data, settings)
     elif fmt is RdfFormat.RDF_XML:
         _refuse_document_type_declaration(data)
+        _check_xml_depth(data, source, settings)
+    else:
+        _check_bracket_depth(data, settings)
     store = ox.Store()
     try:
         store.load(data, format=fmt.oxigraph, base_iri=DEFAULT_BASE_IRI)
@@ -252,17 +259,101 @@ def _syntax_error(error: SyntaxError, source: str | None) -> RDFSyntaxError:
     return RDFSyntaxError(f"{name}syntax error{where}: {detail}", line=line, column=column)
 
 
+def _nesting_error(settings: Settings, what: str = "the JSON document") -> LimitExceededError:
+    return LimitExceededError(
+        f"{what} is nested deeper than the limit of {settings.max_nesting_depth} (max_nesting_depth)",
+        limit="max_nesting_depth",
+        maximum=settings.max_nesting_depth,
+    )
+
+
 # ---------------------------------------------------------------- RDF/XML
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+DOCTYPE_REFUSED = (
+    "RDF/XML with a document type declaration (<!DOCTYPE or <!ENTITY) is refused: "
+    "entities can read local files or expand without bound"
+)
+
+
 def _refuse_document_type_declaration(data: bytes) -> None:
     if _DOCTYPE.search(data) or _DOCTYPE.search(data.replace(b"\x00", b"")):
-        raise RefusedInputError(
-            "RDF/XML with a document type declaration (<!DOCTYPE or <!ENTITY) is refused: "
-            "entities can read local files or expand without bound"
-        )
+        raise RefusedInputError(DOCTYPE_REFUSED)
+
+
+def _check_xml_depth(data: bytes, source: str | None, settings: Settings) -> None:
+    """Read the document once with expat before Oxigraph does: refuse a document type declaration (again, now
+    as the XML parser sees it) and elements nested deeper than the limit (Oxigraph's RDF/XML parser slows
+    down with the square of the depth). A document that is not well-formed XML is a syntax error."""
+    limit = settings.max_nesting_depth
+    depth = 0
+
+    def start(*_: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > limit:
+            raise _nesting_error(settings, "the XML document")
+
+    def end(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    def refuse(*_: object) -> None:
+        raise RefusedInputError(DOCTYPE_REFUSED)
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        name = f"{Path(source).name}: " if source else ""
+        line, column = error.lineno, error.offset + 1
+        raise RDFSyntaxError(
+            f"{name}syntax error at line {line}, column {column}: {expat.ErrorString(error.code)}",
+            line=line,
+            column=column,
+        ) from None
+
+
+# ---------------------------------------------------------------- Turtle and N-Triples
+
+# The tokens of Turtle and N-Triples that may hold a bracket which does not nest (strings, IRIs, comments,
+# escaped characters in names), as the grammar defines them; then the brackets that nest: [ ] blank nodes,
+# ( ) collections, << >> and <<( )>> triple terms, {| |} annotations.
+_UNNESTED = [
+    rb'"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""',
+    rb"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''",
+    rb'"(?:[^"\\\n\r]|\\.)*"',
+    rb"'(?:[^'\\\n\r]|\\.)*'",
+    rb"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>",
+    rb"#[^\n\r]*",
+    rb"\\.",
+]
+_BRACKETS = re.compile(
+    b"(" + b"|".join(_UNNESTED) + rb")|(<<|\{\||[\[(])|(>>|\|\}|[\])])",
+    re.DOTALL,
+)
+
+
+def _check_bracket_depth(data: bytes, settings: Settings) -> None:
+    """Refuse Turtle or N-Triples nested deeper than the limit: Oxigraph crashes on triple terms nested some
+    thousands deep. Only a document with more brackets than the limit allows is read token by token."""
+    limit = settings.max_nesting_depth
+    if sum(data.count(bracket) for bracket in (b"[", b"(", b"<<", b"{|")) <= limit:
+        return
+    depth = 0
+    for match in _BRACKETS.finditer(data):
+        if match.lastindex == 2:
+            depth += 1
+            if depth > limit:
+                raise _nesting_error(settings, "the document")
+        elif match.lastindex == 3:
+            depth = max(0, depth - 1)
 
 
 # ---------------------------------------------------------------- JSON-LD
@@ -288,17 +379,32 @@ def _prepare_json_ld(data: bytes, settings: Settings) -> bytes:
             line=error.lineno,
             column=error.colno,
         ) from None
+    except ValueError:  # an integer longer than Python converts
+        raise InputError(
+            f"the JSON-LD document has a number of more than {sys.get_int_max_str_digits()} digits"
+        ) from None
     _check_depth(document, settings)
-    resolved = _resolve_contexts(document)
+    resolver = _ContextResolver()
+    try:
+        resolved = resolver.node(document)
+    except RecursionError:
+        raise _nesting_error(settings) from None
+    _check_context_copies(len(data), resolver.copies, settings)
     return json.dumps(resolved).encode("utf-8")
 
 
-def _nesting_error(settings: Settings) -> LimitExceededError:
-    return LimitExceededError(
-        f"the JSON document is nested deeper than the limit of {settings.max_nesting_depth}",
-        limit="max_nesting_depth",
-        maximum=settings.max_nesting_depth,
-    )
+def _check_context_copies(size: int, copies: int, settings: Settings) -> None:
+    """Each reference to the advisor's context becomes a copy of it: beyond the first, the copies count
+    against the size limit, or a few bytes per reference would grow into gigabytes."""
+    context_size = len(json.dumps(bundled_context()))
+    expanded = size + max(0, copies - 1) * context_size
+    if expanded > settings.max_body_bytes:
+        raise LimitExceededError(
+            f"the JSON-LD document names the advisor's context {copies} times; with the context in place of "
+            f"each it would be {expanded} bytes, more than the limit of {settings.max_body_bytes} (max_body_bytes)",
+            limit="max_body_bytes",
+            maximum=settings.max_body_bytes,
+        )
 
 
 def _check_depth(document: object, settings: Settings) -> None:
@@ -313,32 +419,33 @@ def _check_depth(document: object, settings: Settings) -> None:
             stack.extend((value, depth + 1) for value in node)
 
 
-def _resolve_contexts(node: object) -> object:
-    if isinstance(node, list):
-        return [_resolve_contexts(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    resolved = {}
-    for key, value in node.items():
-        if key == "@context":
-            resolved[key] = _resolve_context_value(value)
-        else:
-            resolved[key] = _resolve_contexts(value)
-    return resolved
+class _ContextResolver:
+    """Puts the bundled context in place of each reference to the advisor's context IRI, counting them."""
 
+    def __init__(self) -> None:
+        self.copies = 0
 
-def _resolve_context_value(value: object) -> object:
-    if isinstance(value, list):
-        return [_resolve_context_value(item) for item in value]
-    if isinstance(value, str):
-        if value.rstrip("#") == CONTEXT_IRI:
-            return bundled_context()
-        raise RefusedInputError(
-            f"the JSON-LD context {value!r} is refused: only the advisor's own context "
-            f"{CONTEXT_IRI} (served from the bundled copy) or an inline context object may be used"
-        )
-    if isinstance(value, dict):
-        if "@import" in value:
-            raise RefusedInputError("a JSON-LD context with @import is refused: contexts are never fetched")
-        return {k: (_resolve_context_value(v) if k == "@context" else _resolve_contexts(v)) for k, v in value.items()}
-    return value
+    def node(self, node: object) -> object:
+        if isinstance(node, list):
+            return [self.node(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        return {key: (self.context(value) if key == "@context" else self.node(value)) for key, value in node.items()}
+
+    def context(self, value: object) -> object:
+        if isinstance(value, list):
+            return [self.context(item) for item in value]
+        if isinstance(value, str):
+            if value.rstrip("#") == CONTEXT_IRI:
+                self.copies += 1
+                return bundled_context()
+            shown = value if len(value) <= 200 else value[:200] + "..."
+            raise RefusedInputError(
+                f"the JSON-LD context {shown!r} is refused: only the advisor's own context "
+                f"{CONTEXT_IRI} (served from the bundled copy) or an inline context object may be used"
+            )
+        if isinstance(value, dict):
+            if "@import" in value:
+                raise RefusedInputError("a JSON-LD context with @import is refused: contexts are never fetched")
+            return {k: (self.context(v) if k == "@context" else self.node(v)) for k, v in value.items()}
+        return value

@@ -9,12 +9,16 @@ query that cannot be read that way is refused before it reaches the engine.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from typing import TypeVar
 
 import pyoxigraph as ox
 
+from advisor.config import get_settings
 from advisor.errors import InputError, LimitExceededError
 
 # ---------------------------------------------------------------- errors
@@ -133,9 +137,20 @@ class QueryForm(StrEnum):
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
 
-def inspect_query(text: str) -> QueryForm:
-    """The form of a read-only query; refuses updates and SERVICE (anywhere, at any depth)."""
+def inspect_query(text: str, *, max_length: int | None = None, max_depth: int | None = None) -> QueryForm:
+    """The form of a read-only query; refuses updates and SERVICE (anywhere, at any depth), a query longer
+    than `max_length` characters and brackets nested deeper than `max_depth` (default: the settings')."""
+    settings = get_settings()
+    max_length = settings.sparql_max_query_length if max_length is None else max_length
+    max_depth = settings.max_nesting_depth if max_depth is None else max_depth
+    if len(text) > max_length:
+        raise LimitExceededError(
+            f"the query has {len(text)} characters, more than the limit of {max_length} (sparql_max_query_length)",
+            limit="sparql_max_query_length",
+            maximum=max_length,
+        )
     tokens = tokenize(text)
+    _check_depth(tokens, max_depth)
     words = [t for t in tokens if t.kind == "word"]
     for token in words:
         keyword = token.text.upper()
@@ -162,6 +177,29 @@ def inspect_query(text: str) -> QueryForm:
         if keyword not in ("BASE", "PREFIX"):
             break
     raise QuerySyntaxError("the query must be a SELECT, CONSTRUCT, DESCRIBE or ASK query")
+
+
+_OPENING = frozenset({"{", "(", "[", "<<", "{|"})
+_CLOSING = frozenset({"}", ")", "]", ">>", "|}"})
+
+
+def _check_depth(tokens: list[Token], max_depth: int) -> None:
+    """Refuse brackets nested deeper than `max_depth`: Oxigraph's query parser recurses once per level."""
+    depth = 0
+    for token in tokens:
+        if token.kind != "punct":
+            continue
+        if token.text in _OPENING:
+            depth += 1
+            if depth > max_depth:
+                raise LimitExceededError(
+                    f"the query nests brackets deeper than the limit of {max_depth} (max_nesting_depth), "
+                    f"at line {token.line}, column {token.column}",
+                    limit="max_nesting_depth",
+                    maximum=max_depth,
+                )
+        elif token.text in _CLOSING:
+            depth = max(0, depth - 1)
 
 
 def syntax_error(error: SyntaxError) -> QuerySyntaxError:
@@ -224,7 +262,36 @@ def _open_read_only(path: str) -> ox.Store:
 
 def run_on_snapshot(path: str, request: QueryRequest) -> bytes:
     """Run one query on the read-only store at `path` (a snapshot no process writes to)."""
-    return run_query(_open_read_only(path), request)
+    return on_large_stack(run_query, _open_read_only(path), request)
+
+
+QUERY_STACK_BYTES = 512 * 1024 * 1024
+_T = TypeVar("_T")
+
+
+def on_large_stack(function: Callable[..., _T], *arguments: object) -> _T:
+    """`function(*arguments)` in a thread with a large stack, for a caller with no other threads (a worker, the
+    command line). Oxigraph parses and evaluates a query recursively: a long chain (thousands of joins, BINDs,
+    UNIONs or operators, well within the length limit) overflows the usual 8 MiB stack and kills the process.
+    The stack is reserved, not used: only the pages a query touches take memory."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = function(*arguments)
+        except BaseException as error:
+            outcome["error"] = error
+
+    previous = threading.stack_size(QUERY_STACK_BYTES)
+    try:
+        thread = threading.Thread(target=target, name="advisor-query", daemon=True)
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
 
 
 def run_query(store: ox.Store, request: QueryRequest) -> bytes:

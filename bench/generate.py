@@ -576,6 +576,9 @@ class _Estate:
         with_workload = [r for r in replicas if r.primary.workloads and r not in chosen]
         for replica in self.pick(with_workload, 0.05):  # REP-003
             replica.app_consistent = False
+        if not with_workload:
+            for vm in take(self.pick([v for v in free(host_cluster) if v.workloads], 0, 1)):
+                self._replica(vm, self._dr_host(vm.host.site), app_consistent=False)
         old_branch = [vm for vm in vms if _RELEASE_YEAR.get(vm.host.os) == 2012 and vm.id not in replicated]
         for vm in take(self.pick(free(old_branch), 0.5)):  # REP-004: 15 minutes on a 2012 host
             self._replica(vm, self._dr_host(vm.host.site), interval=900)
@@ -623,11 +626,11 @@ class _Estate:
                 vm.memory = f"{int(vm.memory) // 1024} GB"
         for vm in take(self.pick([v for v in pool() if v.disks[-1].kind in ("VHD", "VHDX")], 0.0005)):  # DQ-003
             vm.disks[-1].stored_on = vm.host.id
-        for vm in take(self.pick([v for v in pool() if not v.depends], 0.0005)):  # DQ-004, and COV-001 with it
+        for vm in take(self.pick(pool(), 0.0005)):  # DQ-004, and COV-001 with it
             vm.orphan = True
-        for vm in (v for v in pool() if v.os == "Linux"):  # DQ-005: not captured for a third of Linux guests
-            if self.rng.random() < 0.3:
-                vm.integration = None
+        linux = [v for v in pool() if v.os == "Linux"]
+        for vm in take(self.pick(linux or pool(), 0.3)):  # DQ-005: not captured for a third of Linux guests
+            vm.integration = None
         for vm in take(self.pick([v for v in pool() if v.tier == "Production" and v.role == "web"], 0.0005)):
             vm.extra.append(("hv:dependsOn", "ex:payments-saas"))  # DQ-007 (and COV-009): not described
         on_csv = [vm for vm in pool() if vm.volume.kind == "csv" and vm.role == "app"]

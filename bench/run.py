@@ -168,7 +168,8 @@ def measure_topbraid(work: Path, sizes: list[int], seed: int, cap: float, result
                                     f"{jvm.total:.1f} s; that much of each TopBraid figure is fixed cost.")
 
 
-def measure_api(work: Path, seed: int, results: dict) -> None:
+def measure_api(work: Path, seed: int, results: dict, requests: int = 200, clients: int = 4,
+                per_client: int = 50) -> None:
     if not api_load.service_available():
         results["api"] = "Pending: the service (api/, `advisor serve`) is not in this checkout yet."
         return
@@ -179,7 +180,7 @@ def measure_api(work: Path, seed: int, results: dict) -> None:
     triples = sum(1 for _ in ox.parse(document, format=ox.RdfFormat.TURTLE))
     _log(f"API: {API_VMS}-VM graph against a local uvicorn...")
     try:
-        figures = api_load.measure(document, requests=200, clients=4, per_client=50, workers=2)
+        figures = api_load.measure(document, requests=requests, clients=clients, per_client=per_client, workers=2)
     except (RuntimeError, OSError) as error:
         results["api"] = f"Not measured: {error}"
         return
@@ -200,10 +201,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topbraid-cap", type=float, default=900, help="TopBraid time cap per run, seconds")
     parser.add_argument("--no-topbraid", action="store_true", help="do not download and run TopBraid SHACL")
     parser.add_argument("--no-api", action="store_true", help="do not measure the service")
+    parser.add_argument("--api-requests", type=int, default=200, help="sequential requests for the API latency")
+    parser.add_argument("--api-clients", type=int, default=4, help="concurrent clients for the API throughput")
+    parser.add_argument("--api-per-client", type=int, default=50, help="requests each concurrent client sends")
     parser.add_argument("--repeat", type=int, default=3, help="fast runs per size up to 10k (the median is kept)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="1k and 10k, caps of 120 s: a few minutes")
-    parser.add_argument("--work-dir", type=Path, default=ROOT / "bench" / ".work", help="estates and downloads")
+    parser.add_argument("--work-dir", type=Path, default=ROOT / "bench" / "out", help="estates and downloads")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args(argv)
@@ -231,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             results["notes"].append(f"The profile run failed: {err.strip().splitlines()[-1] if err else '?'}")
     if not args.no_api:
-        measure_api(args.work_dir, args.seed, results)
+        measure_api(args.work_dir, args.seed, results, args.api_requests, args.api_clients, args.api_per_client)
     measure_reference(args.work_dir, _sizes(args.reference_sizes), args.seed, args.reference_cap, results)
     if not args.no_topbraid:
         measure_topbraid(args.work_dir, _sizes(args.topbraid_sizes), args.seed, args.topbraid_cap, results)

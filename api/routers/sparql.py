@@ -6,6 +6,9 @@ The default graph is the union of all graphs (environments, findings, metadata, 
 
 from __future__ import annotations
 
+from functools import partial
+
+import anyio
 from fastapi import APIRouter, Query, Request, Response
 
 from advisor.errors import UnsupportedFormatError
@@ -127,8 +130,12 @@ async def _answer(request: Request, query: str | None, default_graphs: list[str]
     service = service_of(request)
     if query is None or not query.strip():
         raise QuerySyntaxError("no query: send one in the parameter 'query'")
+    settings = service.settings
+    check = partial(
+        inspect_query, query, max_length=settings.sparql_max_query_length, max_depth=settings.max_nesting_depth
+    )
     try:
-        form = inspect_query(query)
+        form = await anyio.to_thread.run_sync(check)  # tokenizing a long query takes a while: off the event loop
     except QueryRefusedError:
         service.metrics.queries.labels("refused").inc()
         raise
