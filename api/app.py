@@ -15,6 +15,7 @@ import advisor
 from advisor.config import Settings, get_settings
 from api import problems
 from api.deps import API_KEY_HEADER, check_api_key
+from api.headers import SecurityHeadersMiddleware
 from api.limits import BodyLimitMiddleware
 from api.metrics import MetricsMiddleware
 from api.routers import catalog, environments, health, pages, sparql, validate
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Content-Type", "Accept", API_KEY_HEADER],
             expose_headers=["Location"],
         )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=service.metrics)
     logging.getLogger("advisor").setLevel(settings.log_level.upper())
     return app

@@ -210,7 +210,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-dir", type=Path, default=ROOT / "bench" / "out", help="estates and downloads")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--note", action="append", default=[], help="a note for the report (repeatable)")
+    parser.add_argument("--from-json", type=Path, help="re-write the report from saved --json results")
     args = parser.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        saved["notes"] = saved.get("notes", []) + list(args.note)
+        args.output.write_text(markdown(saved), encoding="utf-8")
+        _log(f"wrote {args.output}")
+        return 0
     if args.quick:
         args.sizes, args.reference_sizes, args.topbraid_sizes = "1000,10000", "1000", "1000,10000"
         args.reference_cap = args.topbraid_cap = 120
@@ -223,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": f"{os.getloadavg()[0]:.1f}",
         "seed": args.seed,
         "repeat": args.repeat,
-        "fast": [], "skipped": [], "reference": [], "topbraid": [], "notes": [],
+        "fast": [], "skipped": [], "reference": [], "topbraid": [], "notes": list(args.note),
     }
     measure_fast(args.work_dir, _sizes(args.sizes), args.seed, args.repeat, results)
     sizes = [r["vms"] for r in results["fast"]]

@@ -22,7 +22,7 @@ LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 VM = ox.NamedNode("https://w3id.org/hv-advisor/ontology#VirtualMachine")
 SMALL = 12  # VMs: the reference engine (pySHACL, one query per focus node) stays quick
 MODERATE = 120  # VMs: enough for the generator to break every rule at least once
-HEALTHY_SHARE = 0.25  # at most this share of VMs has a violation (the forced minimums weigh at this size)
+HEALTHY_SHARE = 1 / 3  # at most this share of VMs has a violation (at this size the forced minimums weigh)
 
 
 @lru_cache(maxsize=8)

@@ -17,18 +17,13 @@ from advisor.knowledge import knowledge_base
 from advisor.namespaces import PREFIXES
 from advisor.store import SERVICE_IRI
 from api.deps import service_of
+from api.headers import CONTENT_SECURITY_POLICY
 from api.schemas import EnvironmentSummary
 
 HERE = Path(__file__).resolve().parent.parent
 QUERIES = HERE / "queries"
 STATIC = "/static"
 TITLE = "Hyper-V Backup Advisor"
-# Pages load nothing from elsewhere: the browser refuses any other origin.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
-)
 templates = Jinja2Templates(directory=HERE / "pages")
 
 
@@ -62,6 +57,7 @@ def example_queries() -> tuple[ExampleQuery, ...]:
 
 
 def _secured(response: HTMLResponse) -> HTMLResponse:
+    """The page with its CSP (the middleware of api/headers.py adds it to every HTML answer as well)."""
     response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
 
@@ -71,10 +67,13 @@ def router() -> APIRouter:
 
     @api.get("/", response_class=HTMLResponse)
     async def landing(request: Request) -> HTMLResponse:
-        environments = [EnvironmentSummary.of(e) for e in await service_of(request).environments()]
+        service = service_of(request)
+        locked = bool(service.settings.api_key and service.settings.protect_reads)  # a page cannot send the key
+        environments = [] if locked else [EnvironmentSummary.of(e) for e in await service.environments()]
         context = {
             "static": STATIC,
             "environments": environments,
+            "locked": locked,
             "rules": len(knowledge_base().catalog),
             "version": advisor.__version__,
         }
