@@ -119,6 +119,16 @@ class Canary:
             with contextlib.suppress(OSError):
                 os.write(descriptor, self.SECRET.encode())
             os.close(descriptor)
+            self._wait_for_the_reader_to_close()
+
+    def _wait_for_the_reader_to_close(self) -> None:
+        """Opening for writing without blocking fails (ENXIO) only once no reader holds the pipe."""
+        while not self._stop.is_set():
+            try:
+                os.close(os.open(self.path, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                return
+            time.sleep(0.01)
 
     def close(self) -> None:
         self._stop.set()
