@@ -44,8 +44,8 @@ def writes(environment_id: str) -> list[tuple[str, str]]:
     ]
 
 
-def with_key(key: str) -> dict[str, str]:
-    return {"x-api-key": key.encode("utf-8").decode("latin-1")}  # headers travel as bytes
+def with_key(key: str) -> dict[str, bytes]:
+    return {"x-api-key": key.encode("utf-8")}  # headers travel as bytes: a non-ASCII key arrives as UTF-8
 
 
 async def test_every_write_needs_the_key_and_a_wrong_key_changes_nothing(keyed: httpx.AsyncClient) -> None:
