@@ -18,6 +18,7 @@ from api.deps import API_KEY_HEADER, check_api_key
 from api.headers import SecurityHeadersMiddleware
 from api.limits import BodyLimitMiddleware
 from api.metrics import MetricsMiddleware
+from api.openapi import problem_validation_errors
 from api.routers import catalog, environments, health, pages, sparql, validate
 from api.service import AdvisorService
 
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.service = service
     problems.install(app)
+    fastapi_openapi = app.openapi
+    app.openapi = lambda: problem_validation_errors(fastapi_openapi())  # type: ignore[method-assign]
 
     report_types = service.report_media_types()
     guard = [Depends(check_api_key)] if settings.api_key else []

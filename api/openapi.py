@@ -82,6 +82,21 @@ def problems(*statuses: int) -> dict[int | str, dict]:
     }
 
 
+def problem_validation_errors(document: dict) -> dict:
+    """The document with FastAPI's own 422 (application/json, HTTPValidationError) replaced by what the service
+    answers: an RFC 9457 problem. Changes `document` in place (and returns it): calling it again changes nothing."""
+    problem = problems(422)[422]
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "application/json" in responses.get("422", {}).get("content", {}):
+                responses["422"] = problem
+    schemas = document.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):  # referred to by FastAPI's 422 only
+        schemas.pop(unused, None)
+    return document
+
+
 def alternatives(media_types: list[str], description: str, model: type | None = None) -> dict:
     """A 200 response available in several media types (Swagger UI offers them as the Accept header)."""
     response: dict = {"description": description, "content": {media: {} for media in media_types}}

@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import partial
 
 import anyio
+import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request, Response
 
-from advisor.errors import UnsupportedFormatError
+from advisor.errors import InputError, UnsupportedFormatError
 from advisor.namespaces import PREFIXES
 from advisor.sparql import QueryRefusedError, QueryRequest, QuerySyntaxError, inspect_query, media_types_for
 from api.deps import service_of, with_charset
@@ -49,6 +50,15 @@ _RESPONSES = {
     200: alternatives(ANSWER_TYPES, "Query results, or a graph for CONSTRUCT and DESCRIBE."),
     **problems(400, 406, 415, 422, 503),
 }
+
+
+def _check_graph_iri(parameter: str, iri: str) -> None:
+    """A graph of the dataset is named by an absolute IRI (a name in the store, never fetched)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        shown = iri if len(iri) <= 200 else iri[:200] + "..."
+        raise InputError(f"{parameter} {shown!r} is not an absolute IRI", parameter=parameter) from None
 
 
 def _refuse_update(request: Request) -> QueryRefusedError:
@@ -140,6 +150,9 @@ async def _answer(request: Request, query: str | None, default_graphs: list[str]
         service.metrics.queries.labels("refused").inc()
         raise
     media_type = negotiate(request.headers.get("accept"), media_types_for(form))
+    for parameter, iris in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for iri in iris:
+            _check_graph_iri(parameter, iri)
     result = await service.query(
         QueryRequest(
             query=query,
