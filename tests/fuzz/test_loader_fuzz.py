@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pyoxigraph as ox
 from hypothesis import given, settings
@@ -28,6 +29,7 @@ from tests.fuzz.conftest import FUZZ, examples
 from tests.security.documents import HV
 
 AS_OF = dt.date(2026, 11, 25)
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 FILES = {".ttl": RdfFormat.TURTLE, ".jsonld": RdfFormat.JSON_LD, ".nt": RdfFormat.N_TRIPLES, ".rdf": RdfFormat.RDF_XML}
 SEEDS = [(path.read_bytes(), FILES[path.suffix]) for path in sorted(EXAMPLES.iterdir()) if path.suffix in FILES]
 SEEDS += [(path.read_bytes(), FILES[path.suffix]) for path in sorted(SAMPLES.iterdir()) if path.suffix in FILES]
@@ -197,8 +199,16 @@ def test_mutated_documents_give_a_report_or_a_clean_error(document: tuple[bytes,
 def test_random_graphs_in_every_syntax_give_a_report(triples: list[ox.Triple], fmt: RdfFormat) -> None:
     data = ox.serialize(triples, format=SYNTAXES[fmt])
     result = outcome(data, fmt)
+    if fmt is RdfFormat.RDF_XML and any(not_xml(t.object) for t in triples):
+        assert isinstance(result, RDFSyntaxError), result  # Oxigraph writes control characters XML forbids
+        return
     assert isinstance(result, Report), result  # a graph Oxigraph wrote is one the advisor reads
     assert result.triples == len(set(triples))
+
+
+def not_xml(term: object) -> bool:
+    """A literal with a character XML 1.0 does not allow (most control characters, U+FFFE, U+FFFF)."""
+    return isinstance(term, ox.Literal) and bool(XML_ILLEGAL.search(term.value))
 
 
 # ---------------------------------------------------------------- SPARQL
