@@ -270,8 +270,6 @@ def _nesting_error(settings: Settings, what: str = "the JSON document") -> Limit
 # ---------------------------------------------------------------- RDF/XML
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-
-
 DOCTYPE_REFUSED = (
     "RDF/XML with a document type declaration (<!DOCTYPE or <!ENTITY) is refused: "
     "entities can read local files or expand without bound"

@@ -20,7 +20,7 @@ from advisor.findings import short_name
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
 from advisor.namespaces import PREFIXES
-from advisor.sparql import QueryFailedError, inspect_query, syntax_error
+from advisor.sparql import QueryFailedError, inspect_query, on_large_stack, syntax_error
 from advisor.validation import RuleParameters, build_store
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -64,8 +64,8 @@ def run_query(store: ox.Store, query: str, settings: Settings | None = None) -> 
     """Run a read-only query; the advisor's prefixes (hv:, hvs:, rdfs:, ...) are predeclared."""
     settings = settings or get_settings()
     inspect_query(query)
-    try:
-        return _collect(store.query(query, prefixes=PREFIXES), settings.sparql_max_results)
+    try:  # on a large stack: a long query overflows the usual one inside Oxigraph (see advisor.sparql)
+        return on_large_stack(lambda: _collect(store.query(query, prefixes=PREFIXES), settings.sparql_max_results))
     except SyntaxError as error:
         raise syntax_error(error) from None
     except (OSError, RuntimeError) as error:

@@ -289,6 +289,19 @@ def report(result: LoadResult, command: str) -> str:
             f"{_ms(percentile(seconds, 0.99))} | {_ms(max(seconds, default=0))} | {failed} |"
         )
     lines += ["", *(f"- **{kind.name}**: {kind.description}." for kind in MIX)]
+    lines += [
+        "",
+        "Each client sends its next request as soon as the previous one is answered (a closed loop), so the",
+        "figures show what the service sustains rather than a given arrival rate. Validations dominate: at most",
+        "`max_concurrent_validations` run at once and the others wait for a free worker, which is most of their",
+        "latency, while reads and queries are answered in the meantime.",
+    ]
+    if load[0] > (machine["cores"] or 1):
+        lines += [
+            "",
+            "The machine was busy with other work during the run (see the load average): on an idle machine the",
+            "figures are better.",
+        ]
     if result.memory:
         sizes = [size for _, size in result.memory]
         half = sizes[len(sizes) // 2 :]

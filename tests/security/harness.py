@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from mimetypes import knownfiles
 from pathlib import Path
 
 import httpx
@@ -35,7 +36,7 @@ AUDITED = Path(__file__).resolve().parent / "audited"
 PYTHON = sys.executable
 START_TIMEOUT = 120.0
 # Fixed system files the standard library reads (mimetypes, time zones, the process collector of /metrics).
-SYSTEM_FILES = ("/dev/null", "/dev/urandom", "/etc/mime.types", "/etc/localtime", "/proc/stat")
+SYSTEM_FILES = ("/dev/null", "/dev/urandom", "/etc/localtime", "/usr/share/zoneinfo/", "/proc/stat", *knownfiles)
 PACKAGE_TREES = ("advisor", "api", "ontology", "shapes", "sample_graphs")
 
 

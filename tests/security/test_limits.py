@@ -10,7 +10,10 @@ MEMORY_HEADROOM while it answered, that nothing was attempted outbound, and that
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -319,3 +322,36 @@ def test_long_flat_query_is_answered_or_stopped_never_a_crash(service: AuditedSe
     else:
         assert response.status_code == 200, response.text
     assert_clean(service)
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def test_the_command_line_refuses_deep_input_and_survives_long_queries(tmp_path: Path) -> None:
+    """`advisor validate` and `advisor query` on what crashed the parsers: a clean exit status, no crash."""
+    (tmp_path / "graph.ttl").write_bytes(PREFIX + b"ex:a ex:p 1 .\n")
+    term = b"<<( <https://example.org/a> <https://example.org/b> "
+    (tmp_path / "deep.nt").write_bytes(
+        b"<https://example.org/s> <https://example.org/p> "
+        + term * 20_000
+        + b"<https://example.org/c>"
+        + b" )>>" * 20_000
+        + b" .\n"
+    )
+    (tmp_path / "deep.rq").write_text("SELECT * WHERE " + "{ " * 10_000 + "?s ?p ?o " + "} " * 10_000)
+    binds = "".join(f"BIND(?o AS ?v{i}) " for i in range(3_000))
+    (tmp_path / "long.rq").write_text(f"SELECT * WHERE {{ ?s ?p ?o {binds}}} LIMIT 1")
+
+    def advisor(*arguments: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "advisor.cli", *arguments]
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    deep_graph = advisor("validate", "deep.nt", "-q")
+    assert deep_graph.returncode == 2, deep_graph.stderr
+    assert "max_nesting_depth" in deep_graph.stderr
+    deep_query = advisor("query", "graph.ttl", "@deep.rq")
+    assert deep_query.returncode == 2, deep_query.stderr
+    assert "max_nesting_depth" in deep_query.stderr
+    long_query = advisor("query", "graph.ttl", "@long.rq", "--format", "csv")
+    assert long_query.returncode == 0, long_query.stderr
+    assert long_query.stdout.startswith("o,p,s,v0,")

@@ -280,6 +280,16 @@ def test_sparql_dataset_iris_are_names_never_fetched(
     assert_clean(service)
 
 
+def test_sparql_dataset_parameter_that_is_not_an_iri_is_422(service: AuditedServer) -> None:
+    with service.client() as client:
+        for parameter in ("default-graph-uri", "named-graph-uri"):
+            for value in ("not an iri", "relative/graph", "../../etc/passwd", ""):
+                response = client.get("/v1/sparql", params={"query": "ASK { ?s ?p ?o }", parameter: value})
+                body = assert_problem(response, 422, "invalid-input")
+                assert parameter in body["detail"]
+    assert_clean(service)
+
+
 @pytest.mark.parametrize("spelling", list(documents.update_queries("http://x")))
 def test_sparql_load_and_other_updates_are_refused(service: AuditedServer, tripwire: Tripwire, spelling: str) -> None:
     update = documents.update_queries(tripwire.url("/data.ttl"))[spelling]
@@ -293,7 +303,14 @@ def test_sparql_load_and_other_updates_are_refused(service: AuditedServer, tripw
     assert_clean(service)
 
 
-# ---------------------------------------------------------------- what a client may set
+# ---------------------------------------------------------------- what a client may set and see
+
+
+def test_the_service_does_not_name_its_software(service: AuditedServer) -> None:
+    with service.client() as client:
+        for response in (client.get("/healthz"), client.get("/nothing-here"), client.get("/")):
+            assert "server" not in response.headers
+            assert "x-powered-by" not in response.headers
 
 
 def test_clients_cannot_choose_the_engine_or_its_flags() -> None:
