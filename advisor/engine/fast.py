@@ -12,7 +12,7 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -27,6 +27,7 @@ from advisor.namespaces import RDFS_IRI
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 _LABEL = ox.NamedNode(RDFS_IRI + "label")
+_THIS = ox.Variable("this")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SUBCLASS = RDFS_IRI + "subClassOf"
 # The query form keyword after the PREFIX/BASE lines (and comments) the plan puts in front of a CONSTRUCT.
@@ -94,7 +95,7 @@ class FastEngine:
         for shape in self.plan.shapes:
             started = time.perf_counter()
             try:
-                focus = instances.focus_nodes(shape.targets)
+                focus = instances.focus(shape.targets)
                 if focus:
                     output.results.extend(self._evaluate(store, shape, focus, instances, named))
             except Exception as error:  # one broken rule must not stop the others
@@ -119,7 +120,7 @@ class FastEngine:
             output.phase_seconds[key] = output.phase_seconds.get(key, 0.0) + time.perf_counter() - started
 
     def _evaluate(
-        self, store: ox.Store, shape: CompiledShape, focus: set, instances: _InstanceCache, named: dict[str, Term]
+        self, store: ox.Store, shape: CompiledShape, focus: _Focus, instances: _InstanceCache, named: dict[str, Term]
     ) -> Iterable[RawResult]:
         severity = SEVERITY_NAMES[shape.severity]
         for constraint in shape.sparql:
@@ -147,8 +148,45 @@ class FastEngine:
                         path=path.value if isinstance(path, ox.NamedNode) else None,
                         value=value_key,
                     )
-        for prop in shape.properties:
-            yield from _check_property(store, shape, prop, focus, severity, instances, named)
+        if shape.properties:
+            nodes = focus.nodes()
+            for prop in shape.properties:
+                yield from _check_property(store, shape, prop, nodes, severity, instances, named)
+
+
+class _Focus:
+    """The focus nodes of a shape, known as a set for its simple targets and asked node by node of its SPARQL
+    targets: a SPARQL target usually repeats the condition of its constraint, so running it over the whole
+    graph would do that work twice, while the constraint's few solutions are cheap to check one by one."""
+
+    def __init__(self, store: ox.Store, known: set, queries: tuple[str, ...]) -> None:
+        self.store = store
+        self.known = known
+        self.queries = queries
+        self._asked: dict[Term, bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.known or self.queries)
+
+    def __contains__(self, node: object) -> bool:
+        if node in self.known:
+            return True
+        if not self.queries or not isinstance(node, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+            return False
+        if node not in self._asked:
+            self._asked[node] = any(self._selects(query, node) for query in self.queries)
+        return self._asked[node]
+
+    def _selects(self, query: str, node: Term) -> bool:
+        solutions = self.store.query(query, substitutions={_THIS: node})
+        return next(iter(solutions), None) is not None
+
+    def nodes(self) -> set:
+        """Every focus node (property constraints need them all)."""
+        everything = set(self.known)
+        for query in self.queries:
+            everything |= {solution["this"] for solution in self.store.query(query)}
+        return everything
 
 
 class _InstanceCache:
@@ -170,6 +208,10 @@ class _InstanceCache:
             query = f"SELECT DISTINCT ?x WHERE {{ ?x <{predicate}> ?any }}"
             self._subjects_of[predicate] = {s["x"] for s in self.store.query(query)}
         return self._subjects_of[predicate]
+
+    def focus(self, targets: Targets) -> _Focus:
+        """The focus nodes of a shape's targets; SPARQL targets are asked only about the nodes a constraint names."""
+        return _Focus(self.store, self.focus_nodes(replace(targets, queries=())), targets.queries)
 
     def focus_nodes(self, targets: Targets) -> set:
         focus: set = set()
