@@ -147,7 +147,7 @@ def _first(values: dict[str, list[str]], node: str, allowed: dict[str, object]) 
 def _kinds(store: ox.Store) -> dict[str, NodeKind]:
     kinds: dict[str, NodeKind] = {}
     for kind, name in _CLASSES:
-        query = f"SELECT DISTINCT ?x WHERE {{ ?x <{_RDF_TYPE}>/<{RDFS_IRI}subClassOf>* <{HV_IRI}{name}> }}"
+        query = f"SELECT DISTINCT ?x WHERE {{ ?x <{HVS_IRI}isA> <{HV_IRI}{name}> }}"
         for solution in store.query(query):
             kinds.setdefault(key(solution["x"]), kind)
     return kinds
@@ -186,7 +186,7 @@ def build_inventory(store: ox.Store, derivations: Iterable[str] = ()) -> Invento
 
     nodes: dict[str, InventoryNode] = {}
     for node, kind in kinds.items():
-        item = InventoryNode(id=node, kind=kind, label=labels.get(node) or display_name(node))
+        item = InventoryNode.model_construct(id=node, kind=kind, label=labels.get(node) or display_name(node))
         item.site = _first(sites, node, of[NodeKind.SITE])
         if kind is NodeKind.VM:
             item.host = related("runsOn", node, NodeKind.HOST)
@@ -204,7 +204,7 @@ def build_inventory(store: ox.Store, derivations: Iterable[str] = ()) -> Invento
             item.cluster = nodes[item.host].cluster
     _place_clusters(nodes)
     edges = [
-        InventoryEdge(source=source, target=target, relation=rel)
+        InventoryEdge.model_construct(source=source, target=target, relation=rel)
         for predicate, rel in _EDGES
         for source, target in _pairs(store, predicate)
         if source in nodes and target in nodes

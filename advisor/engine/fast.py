@@ -299,6 +299,8 @@ def _datatype_ok(value: Term, datatype: str) -> bool:
         return datatype == _LANG_STRING
     if value.datatype.value != datatype:
         return False
+    if datatype == _XSD_STRING:  # every lexical form is a string (and most literals are strings)
+        return True
     return _lexical_ok(value.value, datatype)
 
 
