@@ -47,3 +47,14 @@ def test_finding_names_the_resource_by_its_label() -> None:
     assert finding.focus_label == "APP01"
     assert finding.message.startswith("APP01 ")
     assert finding.explanation.source.section == "What to back up"
+
+
+def test_a_shape_pyshacl_refuses_is_an_error_of_the_reference_engine_not_a_crash() -> None:
+    kb = build_knowledge_base(extra_shapes=[ROOT / "tests" / "data" / "refused-by-pyshacl"])
+    graph = parse_bytes(UNPROTECTED_VM, RdfFormat.TURTLE)
+    reference = validate(graph, as_of=dt.date(2026, 11, 25), kb=kb, engine="reference")
+    assert [e.rule_id for e in reference.errors] == ["*"]
+    assert "the reference engine (pySHACL) could not validate" in reference.errors[0].message
+    fast = validate(parse_bytes(UNPROTECTED_VM, RdfFormat.TURTLE), as_of=dt.date(2026, 11, 25), kb=kb, engine="fast")
+    assert not fast.errors
+    assert ("XXX-998", "https://example.org/app01") in {(f.rule_id, f.focus_node) for f in fast.findings}

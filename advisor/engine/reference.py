@@ -117,7 +117,7 @@ class ReferenceEngine:
         started = time.perf_counter()
         graph = _to_rdflib(store)
         with _queries_translated_once():
-            _, report, _ = pyshacl.validate(
+            _, report, text = pyshacl.validate(
                 graph,
                 shacl_graph=self.shapes,
                 inference="none",
@@ -129,6 +129,10 @@ class ReferenceEngine:
                 js=False,
                 meta_shacl=False,
             )
+        if not isinstance(report, Graph):  # pySHACL answers a failure of its own (a shape it cannot run) this way
+            elapsed = time.perf_counter() - started
+            reason = f"the reference engine (pySHACL) could not validate: {text or report}"
+            return EngineOutput(results=[], labels={}, errors=[("*", reason)], rule_seconds={"*": elapsed})
         results = []
         for result in report.objects(None, SH.result):
             shape = report.value(result, SH.sourceShape)
