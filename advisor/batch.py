@@ -25,6 +25,7 @@ from advisor.knowledge import knowledge_base
 from advisor.loading import EXTENSIONS, ParsedGraph, RdfFormat, parse_file
 from advisor.policy import Policy, apply_policy, waiver_nodes_in
 from advisor.render import get_format, render, render_many
+from advisor.render.common import InputError
 from advisor.report import Report, Severity
 from advisor.validation import EngineName, RuleParameters, validate
 
@@ -439,6 +440,12 @@ def render_results(results: Sequence[FileResult], name: str, *, color: bool = Fa
     if _wants_source(name):
         texts = {r.file: _source_text(r.file) for r in results if r.report is not None}
         options["source_texts"] = {k: v for k, v in texts.items() if v is not None}
+    if get_format(name).reports_input_errors:
+        options["input_errors"] = [
+            InputError(r.file, r.error.code, r.error.message, r.error.line, r.error.column)
+            for r in results
+            if r.report is None and r.error is not None
+        ]
     return render_many(reports, name, **options)
 
 

@@ -30,6 +30,7 @@ class OutputFormat:
     render_one: Callable[..., bytes]
     render_many: Callable[..., bytes] | None = None
     description: str = ""
+    reports_input_errors: bool = False  # render_many takes input_errors: the inputs that produced no report
 
 
 def _json_one(report: Report, *, source_text: str | None = None) -> bytes:
@@ -73,10 +74,26 @@ register(
 )
 register(
     OutputFormat(
-        "sarif", "application/sarif+json", ".sarif", render_sarif, render_sarif_many, "SARIF 2.1.0 for code scanning"
+        "sarif",
+        "application/sarif+json",
+        ".sarif",
+        render_sarif,
+        render_sarif_many,
+        "SARIF 2.1.0 for code scanning",
+        reports_input_errors=True,
     )
 )
-register(OutputFormat("junit", "application/xml", ".xml", render_junit, render_junit_many, "JUnit XML for CI"))
+register(
+    OutputFormat(
+        "junit",
+        "application/xml",
+        ".xml",
+        render_junit,
+        render_junit_many,
+        "JUnit XML for CI",
+        reports_input_errors=True,
+    )
+)
 register(OutputFormat("csv", "text/csv", ".csv", render_csv, render_csv_many, "one row per finding"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from advisor.catalog import Rule
 from advisor.knowledge import knowledge_base
@@ -68,3 +69,14 @@ def strip_control(text: str) -> str:
 
 
 _NON_CHARACTERS = frozenset("\ufffe\uffff")
+
+
+@dataclass(frozen=True)
+class InputError:
+    """An input of a batch that produced no report (unreadable, unparseable, over a limit)."""
+
+    file: str
+    code: str
+    message: str
+    line: int | None = None
+    column: int | None = None

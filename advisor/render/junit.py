@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 
-from advisor.render.common import PRODUCT, catalog, file_label, strip_control
+from advisor.render.common import PRODUCT, InputError, catalog, file_label, strip_control
 from advisor.report import Finding, Report
 
 
@@ -79,9 +79,25 @@ def _suite(report: Report, name: str) -> ET.Element:
     return suite
 
 
-def render_junit_many(reports: Sequence[Report], *, source_texts: dict[str, str] | None = None) -> bytes:
+def _failed_suite(failed: InputError) -> ET.Element:
+    """The suite of an input that produced no report: one test case in error, saying why."""
+    suite = ET.Element("testsuite", name=strip_control(failed.file), tests="1", failures="0", errors="1", skipped="0")
+    name = "input is readable and within the limits"
+    case = ET.SubElement(suite, "testcase", classname="input", name=name, file=strip_control(failed.file))
+    where = f" (line {failed.line}, column {failed.column})" if failed.line is not None else ""
+    ET.SubElement(case, "error", message=strip_control(failed.message + where), type=failed.code)
+    return suite
+
+
+def render_junit_many(
+    reports: Sequence[Report],
+    *,
+    source_texts: dict[str, str] | None = None,
+    input_errors: Sequence[InputError] = (),
+) -> bytes:
     root = ET.Element("testsuites", name=PRODUCT)
     suites = [_suite(report, file_label(report, i if len(reports) > 1 else None)) for i, report in enumerate(reports)]
+    suites += [_failed_suite(failed) for failed in input_errors]
     root.extend(suites)
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(suite.get(key, "0")) for suite in suites)))

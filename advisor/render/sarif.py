@@ -17,7 +17,7 @@ from urllib.parse import quote
 from advisor import __version__
 from advisor.catalog import Rule
 from advisor.loading import EXTENSIONS
-from advisor.render.common import PRODUCT, catalog, file_label
+from advisor.render.common import PRODUCT, InputError, catalog, file_label
 from advisor.render.locate import SourceIndex
 from advisor.report import Finding, Report, Severity
 
@@ -137,8 +137,13 @@ def _result(
     return result
 
 
-def sarif_log(reports: Sequence[Report], source_texts: dict[str, str] | None = None) -> dict:
-    """One run holding the results of every report, with one artifact per input file."""
+def sarif_log(
+    reports: Sequence[Report],
+    source_texts: dict[str, str] | None = None,
+    input_errors: Sequence[InputError] = (),
+) -> dict:
+    """One run holding the results of every report, with one artifact per input file; an input that produced
+    no report is an artifact with an error notification that points at it (and the line, when known)."""
     rules = catalog()
     rule_index = {rule_id: i for i, rule_id in enumerate(rules)}
     artifacts: list[dict] = []
@@ -167,6 +172,20 @@ def sarif_log(reports: Sequence[Report], source_texts: dict[str, str] | None = N
             if error.rule_id in rule_index:
                 notification["associatedRule"] = {"id": error.rule_id, "index": rule_index[error.rule_id]}
             notifications.append(notification)
+    for failed in input_errors:
+        uri = artifact_uri(failed.file)
+        artifacts.append({"location": {"uri": uri}})
+        location: dict = {"artifactLocation": {"uri": uri, "index": len(artifacts) - 1}}
+        if failed.line is not None:
+            location["region"] = {"startLine": failed.line}
+            if failed.column is not None:
+                location["region"]["startColumn"] = failed.column
+        notifications.append({
+            "level": "error",
+            "message": {"text": f"{failed.file}: not validated: {failed.message}"},
+            "descriptor": {"id": failed.code},
+            "locations": [{"physicalLocation": location}],
+        })
     run: dict = {
         "tool": {
             "driver": {
@@ -176,7 +195,7 @@ def sarif_log(reports: Sequence[Report], source_texts: dict[str, str] | None = N
                 "rules": [sarif_rule(rule) for rule in rules.values()],
             }
         },
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "invocations": [{"executionSuccessful": not input_errors, "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
@@ -190,8 +209,14 @@ def sarif_log(reports: Sequence[Report], source_texts: dict[str, str] | None = N
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render_sarif_many(reports: Sequence[Report], *, source_texts: dict[str, str] | None = None) -> bytes:
-    return (json.dumps(sarif_log(reports, source_texts), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+def render_sarif_many(
+    reports: Sequence[Report],
+    *,
+    source_texts: dict[str, str] | None = None,
+    input_errors: Sequence[InputError] = (),
+) -> bytes:
+    log = sarif_log(reports, source_texts, input_errors)
+    return (json.dumps(log, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def render_sarif(report: Report, *, source_text: str | None = None) -> bytes:
