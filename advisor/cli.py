@@ -366,6 +366,10 @@ def serve(
     env_file: Annotated[
         Path | None, typer.Option("--env-file", help="Settings file (default advisor.env, if present).")
     ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Policy file applied to every validation (disabled rules, severities, waivers)."),
+    ] = None,
 ) -> None:
     """Run the HTTP service: API, SPARQL endpoint, Swagger UI (/docs), ReDoc (/redoc) and the query page (/sparql).
 
@@ -374,7 +378,7 @@ def serve(
     from api.server import load_settings
     from api.server import serve as run_service
 
-    run_service(load_settings(host=host, port=port, data_dir=data_dir, env_file=env_file))
+    run_service(load_settings(host=host, port=port, data_dir=data_dir, env_file=env_file, policy_file=policy))
 
 
 # ---------------------------------------------------------------- entry point

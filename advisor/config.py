@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     )
     max_name_length: int = Field(200, description="Longest environment name accepted, in characters.")
     max_restore_test_age_days: int = Field(90, description="TST-002 default maximum age of a restore test, in days.")
+    policy_file: Path | None = Field(
+        None,
+        description="A policy file (TOML, as for `advisor validate --policy`) the service applies to every "
+        "validation: disabled rules, severities, rule parameters and waivers. Read when the service starts.",
+    )
 
 
 @lru_cache(maxsize=1)

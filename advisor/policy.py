@@ -227,6 +227,11 @@ def resolve_policy(
     )
 
 
+def service_policy(settings: Settings) -> Policy:
+    """The policy the service applies to every validation: its settings' policy file, if any."""
+    return load_policy(settings.policy_file) if settings.policy_file is not None else Policy()
+
+
 # ---------------------------------------------------------------- applying
 
 

@@ -14,12 +14,17 @@ DEFAULT_ENV_FILE = "advisor.env"
 
 
 def load_settings(
-    host: str | None = None, port: int | None = None, data_dir: Path | None = None, env_file: Path | None = None
+    host: str | None = None,
+    port: int | None = None,
+    data_dir: Path | None = None,
+    env_file: Path | None = None,
+    policy_file: Path | None = None,
 ) -> Settings:
     """Settings with command-line values over ADVISOR_* variables over the settings file over the defaults."""
     if env_file is not None and not env_file.is_file():
         raise InputError(f"settings file {env_file} does not exist")
-    overrides = {k: v for k, v in {"host": host, "port": port, "data_dir": data_dir}.items() if v is not None}
+    given = {"host": host, "port": port, "data_dir": data_dir, "policy_file": policy_file}
+    overrides = {k: v for k, v in given.items() if v is not None}
     return Settings(_env_file=env_file or DEFAULT_ENV_FILE, **overrides)  # type: ignore[call-arg]
 
 

@@ -20,6 +20,7 @@ from advisor.config import Settings
 from advisor.errors import AdvisorError, InputError
 from advisor.knowledge import knowledge_base
 from advisor.loading import EXTENSIONS, RdfFormat, format_from_name
+from advisor.policy import service_policy
 from advisor.render import FORMATS, format_for_media_type
 from advisor.report import Report
 from advisor.resources import samples_dir
@@ -52,6 +53,7 @@ def knowledge_graphs() -> tuple[list[ox.Triple], list[ox.Triple]]:
 class AdvisorService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.policy = service_policy(settings)  # read now, so that a bad policy file stops the start
         self.metrics = Metrics()
         self._store: EnvironmentStore | None = None
         self.validators = WorkerPool(

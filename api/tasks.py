@@ -13,18 +13,21 @@ import pyoxigraph as ox
 from advisor.config import Settings
 from advisor.knowledge import knowledge_base
 from advisor.loading import ParsedGraph, RdfFormat, parse_bytes
+from advisor.policy import Policy, apply_policy, service_policy
 from advisor.report import Report
-from advisor.validation import RuleParameters, validate
+from advisor.validation import validate
 from api.workers import report_stage
 
 VALIDATING = "validating"
 _settings: Settings | None = None
+_policy: Policy = Policy()
 
 
 def prepare_validation_worker(settings: Settings) -> None:
     """Load and prepare the knowledge base, then validate an empty graph once so every engine is built."""
-    global _settings
+    global _settings, _policy
     _settings = settings
+    _policy = service_policy(settings)
     kb = knowledge_base()
     validate(ParsedGraph(triples=[], format=RdfFormat.N_TRIPLES), as_of=dt.date.today(), kb=kb)
 
@@ -43,7 +46,6 @@ def check_document(data: bytes, fmt: RdfFormat, as_of: dt.date | None, source: s
     settings = _settings or Settings()
     graph = parse_bytes(data, fmt, source=source, settings=settings)
     report_stage(VALIDATING)
-    parameters = RuleParameters(max_restore_test_age_days=settings.max_restore_test_age_days)
-    report = validate(graph, as_of=as_of, parameters=parameters)
+    report = apply_policy(validate(graph, as_of=as_of, parameters=_policy.rule_parameters(settings)), _policy)
     ntriples = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES) if keep_graph else None
     return Checked(report=report, triples=len(graph), ntriples=ntriples)
