@@ -73,6 +73,7 @@ class BatchOptions:
     input_format: RdfFormat | None = None
     parameters: RuleParameters = field(default_factory=RuleParameters)
     policy: Policy = field(default_factory=Policy)
+    inventory: bool = True  # build the environment's inventory (the output format shows it)
 
 
 # ---------------------------------------------------------------- inputs
@@ -188,9 +189,16 @@ def validate_path(path: Path, options: BatchOptions) -> FileResult:
     report, error, nodes = None, None, frozenset()
     try:
         graph = parse_file(path, options.input_format)
-        report = validate(graph, as_of=options.as_of, engine=options.engine, parameters=options.parameters)
+        report = validate(
+            graph,
+            as_of=options.as_of,
+            engine=options.engine,
+            parameters=options.parameters,
+            inventory=options.inventory,
+        )
         report = apply_policy(report, options.policy)
-        nodes = waiver_nodes_in(options.policy, graph.triples)
+        if options.policy.waivers:  # reading the triples back parses the document again
+            nodes = waiver_nodes_in(options.policy, graph.triples)
     except AdvisorError as failure:
         error = _file_error(failure, path)
     except IsADirectoryError:

@@ -174,6 +174,7 @@ def validate(
         input_format=rdf_format,
         parameters=active.rule_parameters(),
         policy=active,
+        inventory=get_format(output_format).shows_inventory,
     )
     started = time.perf_counter()
     show_progress = collected.batch and not quiet and sys.stderr.isatty() and len(collected.files) > 1

@@ -13,7 +13,7 @@ from rdflib.namespace import XSD
 from advisor.engine.fast import FastEngine
 from advisor.engine.reference import ReferenceEngine
 from advisor.findings import build_findings
-from advisor.inventory import build_inventory
+from advisor.inventory import Inventory, build_inventory
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
 from advisor.namespaces import HVS_IRI, VALIDATION_CONTEXT_IRI
@@ -84,8 +84,13 @@ def validate(
     engine: EngineName = "fast",
     parameters: RuleParameters | None = None,
     kb: KnowledgeBase | None = None,
+    inventory: bool = True,
 ) -> Report:
-    """Validate one parsed graph with every rule; the as-of date defaults to today."""
+    """Validate one parsed graph with every rule; the as-of date defaults to today.
+
+    `inventory=False` skips the inventory of the environment (its structure, for the HTML and Markdown
+    reports' summary and diagram), which the other formats do not show.
+    """
     kb = kb or knowledge_base()
     as_of = as_of or dt.date.today()
     parameters = parameters or RuleParameters()
@@ -102,6 +107,6 @@ def validate(
         engine=engine,
         source=graph.source,
         rule_seconds=output.rule_seconds,
-        inventory=build_inventory(store, (d.query for d in kb.plan.derivations)),
+        inventory=build_inventory(store, (d.query for d in kb.plan.derivations)) if inventory else Inventory(),
     )
 

@@ -31,6 +31,7 @@ class OutputFormat:
     render_many: Callable[..., bytes] | None = None
     description: str = ""
     reports_input_errors: bool = False  # render_many takes input_errors: the inputs that produced no report
+    shows_inventory: bool = False  # shows the environment's structure (Report.inventory): summary, diagram
 
 
 def _json_one(report: Report, *, source_text: str | None = None) -> bytes:
@@ -56,10 +57,26 @@ def register(output_format: OutputFormat) -> None:
 register(OutputFormat("text", "text/plain", ".txt", _text_one, None, "for a person at a terminal"))
 register(OutputFormat("json", "application/json", ".json", _json_one, _json_many, "the stable report contract"))
 register(
-    OutputFormat("markdown", "text/markdown", ".md", render_markdown, render_markdown_many, "for tickets and wikis")
+    OutputFormat(
+        "markdown",
+        "text/markdown",
+        ".md",
+        render_markdown,
+        render_markdown_many,
+        "for tickets and wikis",
+        shows_inventory=True,
+    )
 )
 register(
-    OutputFormat("html", "text/html", ".html", render_html, render_html_many, "one self-contained page with a diagram")
+    OutputFormat(
+        "html",
+        "text/html",
+        ".html",
+        render_html,
+        render_html_many,
+        "one self-contained page with a diagram",
+        shows_inventory=True,
+    )
 )
 register(OutputFormat("shacl", "text/turtle", ".ttl", render_shacl, render_shacl_many, "W3C SHACL validation report"))
 register(
