@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +49,12 @@ class Settings(BaseSettings):
     )
     max_name_length: int = Field(200, description="Longest environment name accepted, in characters.")
     max_restore_test_age_days: int = Field(90, description="TST-002 default maximum age of a restore test, in days.")
+    engine_threads: int = Field(
+        default_factory=lambda: min(4, os.cpu_count() or 1),
+        ge=1,
+        le=64,
+        description="Threads one validation uses to run the rules (default: the cores, at most 4).",
+    )
     policy_file: Path | None = Field(
         None,
         description="A policy file (TOML, as for `advisor validate --policy`) the service applies to every "

@@ -10,6 +10,7 @@ from typing import Literal as TypingLiteral
 import pyoxigraph as ox
 from rdflib.namespace import XSD
 
+from advisor.config import get_settings
 from advisor.engine.fast import FastEngine
 from advisor.engine.reference import ReferenceEngine
 from advisor.findings import build_findings
@@ -72,7 +73,10 @@ def _engine(name: EngineName, kb: KnowledgeBase):
     with _engines_lock:
         cached = _engines.get(key)
         if cached is None or cached[0] is not kb:
-            cached = (kb, FastEngine(kb.plan) if name == "fast" else ReferenceEngine(kb.shapes))
+            if name == "fast":
+                cached = (kb, FastEngine(kb.plan, threads=get_settings().engine_threads))
+            else:
+                cached = (kb, ReferenceEngine(kb.shapes))
             _engines[key] = cached
         return cached[1]
 
