@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -108,7 +108,7 @@ class FastEngine:
             started = time.perf_counter()
             try:
                 focus = instances.focus(shape.targets)
-                results = list(self._evaluate(store, shape, focus, instances, named)) if focus else []
+                results = list(self._evaluate(store, shape, focus, instances, named))
                 return _ShapeOutcome(results, None, time.perf_counter() - started)
             except Exception as error:  # one broken rule must not stop the others
                 return _ShapeOutcome([], f"{type(error).__name__}: {error}", time.perf_counter() - started)
@@ -168,25 +168,41 @@ class FastEngine:
                         path=path.value if isinstance(path, ox.NamedNode) else None,
                         value=value_key,
                     )
-        if shape.properties:
-            nodes = focus.nodes()
-            for prop in shape.properties:
-                yield from _check_property(store, shape, prop, nodes, severity, instances, named)
+        nodes: set | None = None
+        for prop in shape.properties:
+            if _every_subject_is_focus(shape, prop):
+                yield from _check_property(store, shape, prop, None, severity, instances, named)
+                continue
+            if nodes is None:
+                nodes = focus.nodes()
+            yield from _check_property(store, shape, prop, nodes, severity, instances, named)
+
+
+def _every_subject_is_focus(shape: CompiledShape, prop: PropertyConstraint) -> bool:
+    """A shape that targets the subjects of the property's own predicate, without counts: every node with a value
+    is a focus node, and a focus node without a value breaks nothing, so the focus set need not be built."""
+    counted = prop.min_count is not None or prop.max_count is not None
+    return not counted and not prop.inverse and prop.predicate in shape.targets.subjects_of
 
 
 class _Focus:
-    """The focus nodes of a shape, known as a set for its simple targets and asked node by node of its SPARQL
-    targets: a SPARQL target usually repeats the condition of its constraint, so running it over the whole
-    graph would do that work twice, while the constraint's few solutions are cheap to check one by one."""
+    """The focus nodes of a shape. The set for its simple targets (classes, nodes, subjects and objects of
+    predicates) is built only when something asks; its SPARQL targets are asked node by node: a SPARQL target
+    usually repeats the condition of its constraint, so running it over the whole graph would do that work
+    twice, while the constraint's few solutions are cheap to check one by one."""
 
-    def __init__(self, store: ox.Store, known: set, queries: tuple[str, ...]) -> None:
+    def __init__(self, store: ox.Store, known: Callable[[], set], queries: tuple[str, ...]) -> None:
         self.store = store
-        self.known = known
+        self._known_of = known
+        self._known: set | None = None
         self.queries = queries
         self._asked: dict[Term, bool] = {}
 
-    def __bool__(self) -> bool:
-        return bool(self.known or self.queries)
+    @property
+    def known(self) -> set:
+        if self._known is None:
+            self._known = self._known_of()
+        return self._known
 
     def __contains__(self, node: object) -> bool:
         if node in self.known:
@@ -202,7 +218,7 @@ class _Focus:
         return next(iter(solutions), None) is not None
 
     def nodes(self) -> set:
-        """Every focus node (property constraints need them all)."""
+        """Every focus node (property constraints with counts need them all)."""
         everything = set(self.known)
         for query in self.queries:
             everything |= {solution["this"] for solution in self.store.query(query)}
@@ -231,7 +247,7 @@ class _InstanceCache:
 
     def focus(self, targets: Targets) -> _Focus:
         """The focus nodes of a shape's targets; SPARQL targets are asked only about the nodes a constraint names."""
-        return _Focus(self.store, self.focus_nodes(replace(targets, queries=())), targets.queries)
+        return _Focus(self.store, lambda: self.focus_nodes(replace(targets, queries=())), targets.queries)
 
     def focus_nodes(self, targets: Targets) -> set:
         focus: set = set()
@@ -253,21 +269,23 @@ def _check_property(
     store: ox.Store,
     shape: CompiledShape,
     prop: PropertyConstraint,
-    focus: set,
+    focus: set | None,
     severity: str,
     instances: _InstanceCache,
     named: dict[str, Term],
 ) -> Iterable[RawResult]:
+    """One pass over the property's predicate; `focus` None: every subject with a value is a focus node."""
     predicate = ox.NamedNode(prop.predicate)
     values: dict = defaultdict(list)
     for quad in store.quads_for_pattern(None, predicate, None, ox.DefaultGraph()):
         subject, obj = (quad.object, quad.subject) if prop.inverse else (quad.subject, quad.object)
-        if subject in focus:
+        if focus is None or subject in focus:
             values[subject].append(obj)
     message = prop.messages[0] if prop.messages else ""
     path = prop.predicate
     counted = prop.min_count is not None or prop.max_count is not None
-    for node in focus if counted else values:
+    verdicts: dict[Term, bool] = {}  # values repeat (true, false, small numbers): judge each once
+    for node in focus if counted and focus is not None else values:
         nodes = values.get(node, ())
         count_bad = (prop.min_count is not None and len(nodes) < prop.min_count) or (
             prop.max_count is not None and len(nodes) > prop.max_count
@@ -276,7 +294,10 @@ def _check_property(
             named[node_key(node)] = node
             yield RawResult(shape.rule_id, severity, node_key(node), message, path=path, value=None)
         for value in nodes:
-            if not _value_ok(value, prop, instances):
+            verdict = verdicts.get(value)
+            if verdict is None:
+                verdict = verdicts[value] = _value_ok(value, prop, instances)
+            if not verdict:
                 named[node_key(node)] = node
                 named[node_key(value)] = value
                 yield RawResult(shape.rule_id, severity, node_key(node), message, path=path, value=node_key(value))
@@ -304,6 +325,7 @@ def _check(value: Term, check: ValueCheck, instances: _InstanceCache) -> bool:
 
 
 _XSD_STRING = str(XSD.string)
+_ANY_LITERAL = frozenset({str(RDFS.Literal), str(RDFS.Datatype)})
 _LANG_STRING = str(RDF.langString)
 
 
@@ -311,9 +333,7 @@ def _datatype_ok(value: Term, datatype: str) -> bool:
     """sh:datatype as pySHACL decides it (ValueConstraintComponents), for Oxigraph terms."""
     if not isinstance(value, ox.Literal):
         return False
-    if datatype == str(RDFS.Literal):
-        return True
-    if datatype == str(RDFS.Datatype):
+    if datatype in _ANY_LITERAL:
         return True
     if value.language:
         return datatype == _LANG_STRING
