@@ -52,7 +52,7 @@ async def test_policy_disables_rules_changes_severities_and_waives(tmp_path: Pat
     assert waived["focus_node"] == "https://example.org/branch/web01"
     assert waived["waiver"]["reason"] == "Web tier is rebuilt from the image pipeline"
     assert waived["waiver"]["expired"] is False
-    assert not [f for f in without if f["rule_id"] == "COV-001"][0].get("waiver")
+    assert not next(f for f in without if f["rule_id"] == "COV-001").get("waiver")
 
 
 def test_a_bad_policy_file_stops_the_service_from_starting(tmp_path: Path) -> None:
