@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -196,12 +198,15 @@ class AuditedServer:
         self.audit_log = self.work / "audit.log"
         self.output = self.work / "server.log"
         self.process: subprocess.Popen | None = None
-        (self.work / "tmp").mkdir(parents=True, exist_ok=True)
+        # Temporary files go to a short path: multiprocessing puts its forkserver's socket there, and a Unix
+        # socket path has at most 107 bytes (pytest's directories for a long test name are longer).
+        self.tmp = Path(tempfile.mkdtemp(prefix="advisor-", dir="/tmp" if Path("/tmp").is_dir() else None))
+        atexit.register(shutil.rmtree, self.tmp, ignore_errors=True)
 
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ADVISOR_", "PYTHON"))}
         env |= {
-            "TMPDIR": str(self.work / "tmp"),
+            "TMPDIR": str(self.tmp),
             "ADVISOR_LOAD_SAMPLES": "false",
             "ADVISOR_MAX_CONCURRENT_VALIDATIONS": "1",
             "ADVISOR_MAX_CONCURRENT_QUERIES": "1",
@@ -212,7 +217,7 @@ class AuditedServer:
             env |= {
                 "PYTHONPATH": str(AUDITED),
                 "ADVISOR_TEST_AUDIT_LOG": str(self.audit_log),
-                "ADVISOR_TEST_AUDIT_ALLOW": Allowed.format(allowed_paths(self.work)),
+                "ADVISOR_TEST_AUDIT_ALLOW": Allowed.format(allowed_paths(self.work, self.tmp)),
             }
         return env
 
