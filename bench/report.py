@@ -120,7 +120,9 @@ def markdown(results: dict) -> str:
     for skipped in results.get("skipped", []):
         lines.append(f"| {_vms(skipped['vms'])} | – | – | – | – | – | – | – | not run: {skipped['reason']} |")
     lines += ["", "Parse reads the Turtle file into the store; validate adds the ontology, derives the shared facts,",
-              "runs every rule, words the findings and builds the inventory; render writes the JSON report.", ""]
+              "runs every rule (in as many threads as the machine has cores, at most 4) and words the findings;",
+              "render writes the JSON report. As `advisor validate --format json` does, it skips the inventory",
+              "that only the HTML and Markdown reports show (its cost is in the profile below).", ""]
     lines += ["### Ten slowest rules", ""]
     header = "| rule | " + " | ".join(_vms(r["vms"]) for r in results["fast"]) + " |"
     lines += [header, "|---|" + "---:|" * len(results["fast"])]
@@ -130,7 +132,8 @@ def markdown(results: dict) -> str:
         for rule in slowest:
             cells = " | ".join(_s(r["rule_seconds"].get(rule), 3) for r in results["fast"])
             lines.append(f"| {rule} | {cells} |")
-    lines += ["", "Seconds per rule (its SPARQL constraints and property checks), ordered by the largest estate."]
+    lines += ["", "Seconds per rule (its SPARQL constraints and property checks), ordered by the largest estate;",
+              "rules run in parallel threads, so each figure includes waiting for the other thread's core."]
     lines += _profile_section(results.get("profile"))
     lines += _comparison_section(results)
     lines += _api_section(results.get("api"))
