@@ -342,11 +342,41 @@ class Isolated:
         return self.status < 0
 
 
+# The child reports its own high-water mark (VmHWM of its memory map) when it exits: the maximum resident
+# set that wait4 reports carries over the parent's at the exec (a test worker can hold hundreds of MiB).
+_PEAK_MARK = "__isolated_peak_kib__"
+_REPORT_PEAK = f"""
+import atexit as _atexit
+def _report_peak():
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                print("{_PEAK_MARK}", line.split()[1], flush=True)
+_atexit.register(_report_peak)
+"""
+
+
+def _own_peak(text: str) -> tuple[str, int | None]:
+    """The output without the child's peak report, and the peak in bytes (None if it did not report)."""
+    kept, peak = [], None
+    for line in text.splitlines(keepends=True):
+        if line.startswith(_PEAK_MARK + " "):
+            peak = int(line.split()[1]) * 1024
+        else:
+            kept.append(line)
+    return "".join(kept), peak
+
+
 def run_isolated(code: str, *, env: dict[str, str] | None = None, timeout: float = 120.0) -> Isolated:
-    """Run `code` with this interpreter in a child process; its peak resident memory comes from wait4."""
+    """Run `code` with this interpreter in a child process: its exit status, output and peak memory (its
+    own report when it exits normally, else the maximum resident set from wait4)."""
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
-            [PYTHON, "-c", code], cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+            [PYTHON, "-c", _REPORT_PEAK + code],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
         deadline = time.monotonic() + timeout
         while True:
@@ -360,5 +390,5 @@ def run_isolated(code: str, *, env: dict[str, str] | None = None, timeout: float
             time.sleep(0.01)
         process.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen from waiting again
         output.seek(0)
-        text = output.read().decode("utf-8", "replace")
-    return Isolated(os.waitstatus_to_exitcode(status), text, usage.ru_maxrss * 1024)
+        text, peak = _own_peak(output.read().decode("utf-8", "replace"))
+    return Isolated(os.waitstatus_to_exitcode(status), text, peak if peak is not None else usage.ru_maxrss * 1024)
