@@ -231,7 +231,7 @@ def _png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
 @pytest.mark.browser
 def test_the_browser_shows_the_diagram_and_every_finding(tmp_path: Path) -> None:
     if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed (scripts/test installs it)")
+        pytest.fail("the Debian package chromium is not installed (scripts/test installs it)")
     reports = [report_for(p) for p in INPUTS]
     target = tmp_path / "report.html"
     target.write_bytes(render_many(reports, "html"))
@@ -245,7 +245,7 @@ def test_the_browser_shows_the_diagram_and_every_finding(tmp_path: Path) -> None
 @pytest.mark.browser
 def test_the_screenshot_shows_the_colours_of_the_findings(tmp_path: Path) -> None:
     if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed (scripts/test installs it)")
+        pytest.fail("the Debian package chromium is not installed (scripts/test installs it)")
     report = next(
         report_for(p)
         for p in INPUTS
