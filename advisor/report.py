@@ -75,8 +75,11 @@ class Report(BaseModel):
     errors: list[RuleError] = Field(default_factory=list)
     as_of: dt.date
     triples: int = 0
+    systems: int = Field(0, description="Computer systems in the graph: what the posture score is normalised by.")
     engine: str = "fast"
-    source: str | None = None
+    source: str | None = None  # how the input is named: a path the CLI read, an upload's or an environment's name
+    source_uri: str | None = Field(None, exclude=True)  # where it is published when not a local file: its API URL
+    source_media_type: str | None = Field(None, exclude=True)  # the syntax of the text its positions refer to
     rule_seconds: dict[str, float] = Field(default_factory=dict, exclude=True)
     inventory: Inventory = Field(default_factory=Inventory, exclude=True)
 
@@ -87,14 +90,27 @@ class Report(BaseModel):
                 counts[finding.severity.value] += 1
         return counts
 
+    @property
+    def score(self) -> float:
+        """The posture score, 0 to 100 (advisor.score): from the standing findings and the systems alone."""
+        from advisor.score import posture_score  # the score module builds on this one
+
+        return posture_score(self.findings, self.systems)
+
     def contract(self) -> dict:
         """The stable JSON contract of one report."""
         body: dict = {
             "conforms": self.conforms,
+            "score": self.score,
+            "systems": self.systems,
             "findings": [f.model_dump(mode="json") for f in self.findings],
         }
         if self.errors:
             body["errors"] = [e.model_dump(mode="json") for e in self.errors]
+        if self.inventory.nodes:
+            from advisor.score import scope_contract
+
+            body["scores"] = scope_contract(self)
         return body
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from api.inputs import GraphInput
 from api.metrics import Metrics
 from api.problems import NotAcceptableError
 from api.tasks import VALIDATING, Checked, check_document, prepare_validation_worker
-from api.workers import START_STAGE, Stage, WorkerPool
+from api.workers import START_STAGE, Stage, UnavailableError, WorkerPool
 
 log = logging.getLogger("advisor.service")
 
@@ -48,6 +49,22 @@ def knowledge_graphs() -> tuple[list[ox.Triple], list[ox.Triple]]:
     kb = knowledge_base()
     shapes = _triples(kb.shapes.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
     return list(kb.ontology_triples), shapes
+
+
+REVALIDATION_ATTEMPTS = 3
+
+
+def environment_path(environment_id: str) -> str:
+    """An environment's address in the API: what its links and its reports' artifact URIs name."""
+    return f"/v1/environments/{environment_id}"
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    """A stored environment's report, and the text (the graph's N-Triples) its line numbers refer to."""
+
+    report: Report
+    text: str
 
 
 class AdvisorService:
@@ -200,18 +217,39 @@ class AdvisorService:
     async def delete_environment(self, environment_id: str) -> None:
         await anyio.to_thread.run_sync(self.store.delete, environment_id)
 
-    async def environment_findings(self, environment_id: str, as_of: dt.date | None) -> Report:
-        """Validate the environment's current graph and keep the result as its latest findings."""
+    async def environment_findings(self, environment_id: str, as_of: dt.date | None) -> StoredReport:
+        """Validate the environment's current graph as of a date; records nothing (a read never writes)."""
+        return (await self._validate_stored(environment_id, as_of))[1]
+
+    async def revalidate_environment(self, environment_id: str, as_of: dt.date | None) -> StoredReport:
+        """Validate the current graph as of a date and keep the result as the environment's latest findings.
+
+        A replace that lands while the graph is validated wins; the newer graph is then validated in turn."""
+        for _ in range(REVALIDATION_ATTEMPTS):
+            environment, stored = await self._validate_stored(environment_id, as_of)
+            findings = await anyio.to_thread.run_sync(self._findings_triples, stored.report)
+            summary = _summary(stored.report)
+            recorded = await anyio.to_thread.run_sync(
+                self.store.record_findings, environment_id, environment.revision, findings, summary
+            )
+            if recorded:
+                return stored
+        raise UnavailableError(
+            f"the environment's graph changed {REVALIDATION_ATTEMPTS} times while it was validated: try again"
+        )
+
+    async def _validate_stored(self, environment_id: str, as_of: dt.date | None) -> tuple[Environment, StoredReport]:
+        """The stored graph validated from its own N-Triples serialization (what `GET /v1/environments/{id}`
+        answers for `application/n-triples`), its report addressed by the environment's API URL."""
         environment = await self.environment(environment_id)
         triples = await self.environment_graph(environment_id)
         data = await anyio.to_thread.run_sync(lambda: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         document = GraphInput(data=data, format=RdfFormat.N_TRIPLES, source=environment.name)
         checked = await self.check(document, as_of)
-        findings = await anyio.to_thread.run_sync(self._findings_triples, checked.report)
-        await anyio.to_thread.run_sync(
-            self.store.record_findings, environment_id, environment.revision, findings, _summary(checked.report)
+        report = checked.report.model_copy(
+            update={"source_uri": environment_path(environment_id), "source_media_type": RdfFormat.N_TRIPLES.media_type}
         )
-        return checked.report
+        return environment, StoredReport(report, data.decode("utf-8"))
 
     async def _create(
         self, document: GraphInput, name: str, as_of: dt.date | None, environment_id: str | None = None

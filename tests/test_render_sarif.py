@@ -63,7 +63,7 @@ def test_the_rules_are_the_catalog() -> None:
 @pytest.mark.parametrize("path", INPUTS, ids=INPUT_IDS)
 def test_every_finding_is_a_result_at_the_line_of_its_resource(path: Path) -> None:
     report = report_for(path)
-    run = _sarif(report)["runs"][0]
+    run = _sarif(report, source_text=path.read_text(encoding="utf-8"))["runs"][0]  # what the CLI passes
     results = run["results"]
     assert len(results) == len(report.findings)
     assert run["artifacts"] == [
@@ -90,14 +90,36 @@ def test_every_finding_is_a_result_at_the_line_of_its_resource(path: Path) -> No
             assert _local_name(finding.focus_node) in token, (token, finding.focus_node)
 
 
-def test_the_source_text_option_locates_findings_of_a_file_that_is_gone() -> None:
+def test_the_source_text_option_locates_findings_and_the_file_named_is_never_read() -> None:
     path = next(p for p in INPUTS if report_for(p).findings and p.suffix == ".ttl")
-    moved = report_for(path).model_copy(update={"source": "elsewhere/env.ttl"})
+    report = report_for(path)
+    assert path.is_file() and _local_name(report.findings[0].focus_node) in path.read_text(encoding="utf-8")
+    unread = _sarif(report)["runs"][0]["results"]  # the file exists, but no text is given: no lines
+    assert all("region" not in r["locations"][0]["physicalLocation"] for r in unread)
+    moved = report.model_copy(update={"source": "elsewhere/env.ttl"})
     without = _sarif(moved)["runs"][0]["results"]
     with_text = _sarif(moved, source_text=path.read_text(encoding="utf-8"))["runs"][0]["results"]
     assert all("region" not in r["locations"][0]["physicalLocation"] for r in without)
     assert any("region" in r["locations"][0]["physicalLocation"] for r in with_text)
     assert with_text[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "elsewhere/env.ttl"
+
+
+def test_an_input_with_a_uri_is_named_by_it_and_never_by_a_path() -> None:
+    """A stored environment: its name looks like a path, its artifact is its API URL in the syntax of the text."""
+    path = next(p for p in INPUTS if report_for(p).findings and p.suffix == ".ttl")
+    for name in ("/etc/passwd", "../../x", "C:\\x", "file:///x", str(path)):
+        report = report_for(path).model_copy(
+            update={"source": name, "source_uri": "/v1/environments/e-1", "source_media_type": "text/turtle"}
+        )
+        run = _sarif(report, source_text=path.read_text(encoding="utf-8"))["runs"][0]
+        assert run["artifacts"] == [{"location": {"uri": "/v1/environments/e-1"}, "mimeType": "text/turtle"}]
+        assert any("region" in r["locations"][0]["physicalLocation"] for r in run["results"])
+        assert all(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "/v1/environments/e-1"
+            for r in run["results"]
+        )
+        unlocated = _sarif(report)["runs"][0]["results"]  # no text given: no lines, whatever the name is
+        assert all("region" not in r["locations"][0]["physicalLocation"] for r in unlocated)
 
 
 def test_a_batch_is_one_run_with_an_artifact_per_file() -> None:

@@ -2,7 +2,9 @@
 
 `render(report, name)` renders one report; `render_many(reports, name)` renders the reports of a
 batch (one per input file) where the format can hold several (json list, junit, sarif, csv, ...).
-`source_text` is the input document's text, for formats that point at lines (sarif).
+`source_text` is the input document's text, for formats that point at lines (sarif). Renderers never open
+a file: that text comes only from the caller (the CLI passes the file it read, the service the stored
+graph's own serialization), and `Report.source` is only ever a name.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 A result points at the input file and, where the focus node's IRI (or its prefixed name under a
 prefix the file declares) is written in the file, at the line and columns where the resource is
-described. The text comes from the `source_text(s)` option, else from the file at report.source.
+described. The text comes only from the `source_text(s)` option: a renderer never opens a file, and
+report.source is a name, never read. The artifact URI is report.source_uri where the input has one
+(a stored environment's API URL), else a URI reference made from the name.
 """
 
 from __future__ import annotations
@@ -66,29 +68,25 @@ def sarif_rule(rule: Rule) -> dict:
 
 
 def artifact_uri(source: str) -> str:
-    """A URI reference for an input path: file:// for an absolute path, else the relative path."""
+    """A URI reference for an input path: file:// for an absolute path, else the relative path (computed from
+    the name alone: nothing is opened or resolved)."""
     path = Path(source)
     if path.is_absolute():
         return path.as_uri()
     return quote(path.as_posix(), safe="/")
 
 
-def _media_type(source: str) -> str | None:
-    fmt = EXTENSIONS.get(Path(source).suffix.lower())
+def _media_type(report: Report) -> str | None:
+    if report.source_uri is not None:
+        return report.source_media_type
+    fmt = EXTENSIONS.get(Path(report.source or "").suffix.lower())
     return fmt.media_type if fmt is not None else None
 
 
-def _source_text(report: Report, given: str | None) -> str | None:
-    if given is not None:
-        return given
-    if report.source:
-        path = Path(report.source)
-        try:
-            if path.is_file():
-                return path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-    return None
+def _artifact_uri(report: Report) -> str | None:
+    if report.source_uri is not None:
+        return report.source_uri
+    return artifact_uri(report.source) if report.source else None
 
 
 def _fingerprint(finding: Finding) -> str:
@@ -150,17 +148,17 @@ def sarif_log(
     results: list[dict] = []
     notifications: list[dict] = []
     for report in reports:
-        uri = artifact_uri(report.source) if report.source else None
+        uri = _artifact_uri(report)
         artifact = None
         index = None
-        if report.source and uri is not None:
+        if uri is not None:
             artifact = len(artifacts)
             entry: dict = {"location": {"uri": uri}}
-            media_type = _media_type(report.source)
+            media_type = _media_type(report)
             if media_type:
                 entry["mimeType"] = media_type
             artifacts.append(entry)
-            text = _source_text(report, (source_texts or {}).get(report.source))
+            text = (source_texts or {}).get(report.source or "")
             index = SourceIndex(text) if text is not None else None
         results += [_result(f, rule_index, artifact, uri, index) for f in report.findings]
         for error in report.errors:
@@ -220,5 +218,5 @@ def render_sarif_many(
 
 
 def render_sarif(report: Report, *, source_text: str | None = None) -> bytes:
-    texts = {report.source: source_text} if report.source and source_text is not None else None
+    texts = {report.source or "": source_text} if source_text is not None else None
     return render_sarif_many([report], source_texts=texts)

@@ -1,4 +1,4 @@
-"""Environments: stored graphs, each validated on every change, with their latest findings."""
+"""Environments: stored graphs, each validated on every change, with their latest findings (reads never write)."""
 
 from __future__ import annotations
 
@@ -107,9 +107,9 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
 
     @api.get(
         "/{environment_id}/findings",
-        summary="Validate an environment's current graph",
-        description="Validates the current graph (as of the given date) and answers with the report in the format "
-        "`Accept` asks for; the result becomes the environment's latest findings.",
+        summary="An environment's findings",
+        description="Validates the current graph (as of the given date, default today) and answers with the report "
+        "in the format `Accept` asks for. A read: nothing is recorded (`POST .../validate` records).",
         response_class=Response,
         responses={
             200: alternatives(report_media_types, "The validation report.", ReportContract),
@@ -121,14 +121,37 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
     ) -> Response:
         service = service_of(request)
         media_type = negotiate(request.headers.get("accept"), service.report_media_types())
-        report = await service.environment_findings(environment_id, as_of)
-        body = await service.render(report, media_type)
+        stored = await service.environment_findings(environment_id, as_of)
+        body = await service.render(stored.report, media_type, stored.text)
+        return Response(body, media_type=with_charset(media_type))
+
+    @api.post(
+        "/{environment_id}/validate",
+        summary="Re-validate an environment and record its findings",
+        description="Validates the current graph as of the given date (default today), keeps the result as the "
+        "environment's latest findings (its findings graph and the summary's `as_of`, `last_validated`, `counts`) "
+        "and answers with the report in the format `Accept` asks for.",
+        response_class=Response,
+        responses={
+            200: alternatives(report_media_types, "The validation report, as recorded.", ReportContract),
+            **problems(401, 404, 406, 503),
+        },
+        dependencies=write_guard,
+    )
+    async def revalidate_environment(
+        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: dt.date | None = AS_OF
+    ) -> Response:
+        service = service_of(request)
+        media_type = negotiate(request.headers.get("accept"), service.report_media_types())
+        stored = await service.revalidate_environment(environment_id, as_of)
+        body = await service.render(stored.report, media_type, stored.text)
         return Response(body, media_type=with_charset(media_type))
 
     @api.get(
         "/{environment_id}/report",
         summary="An environment's HTML report",
-        description="The environment's current findings as one self-contained HTML page.",
+        description="The environment's findings (as of the given date, default today) as one self-contained HTML "
+        "page. A read: nothing is recorded.",
         response_class=Response,
         responses={200: alternatives([HTML], "The HTML report."), **problems(404, 503)},
     )
@@ -136,8 +159,8 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         request: Request, environment_id: str = ENVIRONMENT_ID, as_of: dt.date | None = AS_OF
     ) -> Response:
         service = service_of(request)
-        report = await service.environment_findings(environment_id, as_of)
-        body = await service.render(report, HTML)
+        stored = await service.environment_findings(environment_id, as_of)
+        body = await service.render(stored.report, HTML, stored.text)
         return Response(body, media_type=with_charset(HTML))
 
     return api

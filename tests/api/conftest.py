@@ -82,6 +82,13 @@ async def create(client: httpx.AsyncClient, data: bytes, media_type: str = "text
     return response.json()
 
 
+def store_content(client: httpx.AsyncClient) -> list[str]:
+    """Every quad of the running app's store, sorted: environments, findings, metadata, ontology and shapes."""
+    backend = client.app.state.service.store.backend  # type: ignore[attr-defined]
+    rows = backend.select("SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+    return sorted(" ".join(str(row.get(name, "")) for name in ("g", "s", "p", "o")) for row in rows)
+
+
 async def store_state(client: httpx.AsyncClient) -> list[tuple[str, str, int, str]]:
     """Every environment with its graph (as sorted N-Triples): what a failed request must leave unchanged."""
     listing = (await client.get("/v1/environments")).json()["environments"]

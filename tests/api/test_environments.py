@@ -12,7 +12,7 @@ import pytest
 
 from advisor.loading import RdfFormat, parse_bytes
 from advisor.validation import validate
-from tests.api.conftest import EXAMPLE_TTL, EXAMPLES, assert_problem, create, running, settings_for
+from tests.api.conftest import EXAMPLE_TTL, EXAMPLES, assert_problem, create, running, settings_for, store_content
 from tests.api.graphs import environment, unprotected
 
 pytestmark = pytest.mark.anyio
@@ -126,17 +126,66 @@ async def test_delete_removes_the_environment(client: httpx.AsyncClient) -> None
     assert (await client.get("/v1/sparql", params={"query": query})).json()["boolean"] is False
 
 
-async def test_findings_validate_the_current_graph_as_of_a_date(client: httpx.AsyncClient) -> None:
+async def summary_of(client: httpx.AsyncClient, environment_id: str) -> dict:
+    listing = (await client.get("/v1/environments")).json()["environments"]
+    return next(e for e in listing if e["id"] == environment_id)
+
+
+async def test_findings_validate_the_current_graph_as_of_a_date_and_record_nothing(
+    client: httpx.AsyncClient,
+) -> None:
     created = await create(client, EXAMPLE_TTL.read_bytes(), as_of="2026-02-01")
     graph = parse_bytes(EXAMPLE_TTL.read_bytes(), RdfFormat.TURTLE)
+    before = store_content(client)
     for as_of in ("2026-02-01", "2027-06-01"):
         response = await client.get(created["links"]["findings"], params={"as_of": as_of})
         assert response.status_code == 200
         assert response.json() == validate(graph, as_of=dt.date.fromisoformat(as_of)).contract()
-    summary = (await client.get("/v1/environments")).json()["environments"]
-    latest = next(e for e in summary if e["id"] == created["id"])
-    assert latest["as_of"] == "2027-06-01"  # the latest validation is kept
-    assert latest["counts"] == validate(graph, as_of=dt.date(2027, 6, 1)).counts()
+    assert store_content(client) == before
+    assert (await summary_of(client, created["id"]))["as_of"] == "2026-02-01"  # what create recorded
+
+
+async def test_revalidation_records_the_findings_as_of_a_date(client: httpx.AsyncClient) -> None:
+    created = await create(client, EXAMPLE_TTL.read_bytes(), as_of="2026-02-01")
+    graph = parse_bytes(EXAMPLE_TTL.read_bytes(), RdfFormat.TURTLE)
+    later = validate(graph, as_of=dt.date(2027, 6, 1))
+    assert later.counts() != validate(graph, as_of=dt.date(2026, 2, 1)).counts()  # the date makes a difference
+    response = await client.post(f"{created['links']['self']}/validate", params={"as_of": "2027-06-01"})
+    assert response.status_code == 200, response.text
+    assert response.json() == later.contract()
+    latest = await summary_of(client, created["id"])
+    assert (latest["as_of"], latest["counts"], latest["conforms"]) == ("2027-06-01", later.counts(), later.conforms)
+    assert latest["last_validated"] >= created["last_validated"]  # stored to the second
+    assert latest["modified"] == created["modified"]  # the graph is the same
+    query = f"""PREFIX svc: <https://w3id.org/hv-advisor/service#>
+        SELECT ?asOf WHERE {{ GRAPH <{created["findings_graph"]}> {{ ?findings svc:asOf ?asOf }} }}"""
+    rows = (await client.get("/v1/sparql", params={"query": query})).json()["results"]["bindings"]
+    assert [row["asOf"]["value"] for row in rows] == ["2027-06-01"]
+    sarif = await client.post(f"{created['links']['self']}/validate", headers={"accept": "application/sarif+json"})
+    assert sarif.status_code == 200
+    assert sarif.json()["runs"][0]["artifacts"][0]["location"]["uri"] == created["links"]["self"]
+    assert_problem(await client.post("/v1/environments/no-such-env/validate"), 404, "not-found")
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../x", "C:\\x", "file:///x", "environment.ttl"])
+async def test_sarif_of_a_stored_environment_points_at_its_api_url_and_its_n_triples(
+    client: httpx.AsyncClient, name: str
+) -> None:
+    created = await create(client, EXAMPLE_TTL.read_bytes(), name=name)
+    assert created["name"] == name
+    sarif = await client.get(created["links"]["findings"], headers={"accept": "application/sarif+json"})
+    run = sarif.json()["runs"][0]
+    assert run["artifacts"] == [{"location": {"uri": created["links"]["self"]}, "mimeType": "application/n-triples"}]
+    assert "file:" not in sarif.text
+    graph = await client.get(created["links"]["self"], headers={"accept": "application/n-triples"})
+    lines = graph.text.splitlines()
+    located = [r for r in run["results"] if "region" in r["locations"][0]["physicalLocation"]]
+    named = [r for r in run["results"] if not r["properties"]["focusNode"].startswith("_:")]
+    assert located and len(located) == len(named)  # every resource with an IRI is found in the N-Triples
+    for result in located:
+        region = result["locations"][0]["physicalLocation"]["region"]
+        written = lines[region["startLine"] - 1][region["startColumn"] - 1 : region["endColumn"] - 1]
+        assert written == f"<{result['properties']['focusNode']}>"
 
 
 async def test_findings_in_other_formats_and_the_html_report(client: httpx.AsyncClient) -> None:

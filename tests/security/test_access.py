@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from api.headers import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
-from tests.api.conftest import ROOT, assert_problem, running, settings_for, store_state
+from tests.api.conftest import ROOT, assert_problem, running, settings_for, store_content
 from tests.security.documents import HV
 
 pytestmark = pytest.mark.anyio
@@ -41,6 +41,7 @@ def writes(environment_id: str) -> list[tuple[str, str]]:
         ("POST", "/v1/environments"),
         ("PUT", f"/v1/environments/{environment_id}"),
         ("DELETE", f"/v1/environments/{environment_id}"),
+        ("POST", f"/v1/environments/{environment_id}/validate"),  # records findings
     ]
 
 
@@ -49,13 +50,13 @@ def with_key(key: str) -> dict[str, bytes]:
 
 
 async def test_every_write_needs_the_key_and_a_wrong_key_changes_nothing(keyed: httpx.AsyncClient) -> None:
-    before = await store_state(keyed)
+    before = store_content(keyed)  # every quad: graphs, findings and metadata
     for method, path in writes(keyed.environment["id"]):  # type: ignore[attr-defined]
         for headers in [TURTLE] + [{**TURTLE, **with_key(key)} for key in WRONG_KEYS]:
             response = await keyed.request(method, path, content=GRAPH, headers=headers)
             assert_problem(response, 401, "unauthorized")
             assert response.headers["www-authenticate"].startswith("APIKey")
-    assert await store_state(keyed) == before
+    assert store_content(keyed) == before
 
 
 async def test_the_right_key_writes(keyed: httpx.AsyncClient) -> None:
@@ -64,6 +65,7 @@ async def test_the_right_key_writes(keyed: httpx.AsyncClient) -> None:
     assert created.status_code == 201
     path = created.json()["links"]["self"]
     assert (await keyed.put(path, content=GRAPH, headers=headers)).status_code == 200
+    assert (await keyed.post(f"{path}/validate", headers={"x-api-key": KEY})).status_code == 200
     assert (await keyed.delete(path, headers={"x-api-key": KEY})).status_code == 204
 
 
