@@ -39,6 +39,13 @@ class RDFSyntaxError(InputError):
         self.column = column
 
 
+class UnsupportedEncodingError(InputError):
+    """The bytes are in a character encoding the advisor does not read (advisor/encoding.py); names it."""
+
+    code = "unsupported-encoding"
+    title = "Unsupported character encoding"
+
+
 class RefusedInputError(InputError):
     """The document asks for something the advisor never does (remote context, DTD, external entity)."""
 

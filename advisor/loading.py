@@ -1,8 +1,9 @@
 """Safe loading: bytes in one of four RDF formats -> triples, offline, within limits.
 
 Nothing here reaches the network or the file system: Oxigraph's parsers never fetch; a JSON-LD
-document naming the advisor's context IRI gets the bundled copy, and any other remote or relative
-context or `@import` is refused; RDF/XML with a document type declaration is refused before parsing.
+document naming the advisor's context IRI (directly or through `@import`) gets the bundled copy, and any
+other remote or relative context or `@import` is refused; every document is first read as UTF-8 or UTF-16
+(advisor/encoding.py); RDF/XML with a document type declaration is refused before parsing.
 Nesting is measured before Oxigraph sees a document (JSON, Turtle and N-Triples brackets, XML elements):
 its parsers recurse per level and crash, or slow down without bound, thousands of levels deep.
 """
@@ -21,6 +22,7 @@ from xml.parsers import expat
 import pyoxigraph as ox
 
 from advisor.config import Settings, get_settings
+from advisor.encoding import utf8_bytes, xml_utf8_bytes
 from advisor.errors import InputError, LimitExceededError, RDFSyntaxError, RefusedInputError, UnsupportedFormatError
 from advisor.namespaces import CONTEXT_IRI
 from advisor.resources import context_file
@@ -185,12 +187,16 @@ def parse_bytes(
             limit="max_body_bytes",
             maximum=settings.max_body_bytes,
         )
+    name = Path(source).name if source else "the document"
     if fmt is RdfFormat.JSON_LD:
-        data = _prepare_json_ld(data, settings)
+        data = _prepare_json_ld(utf8_bytes(data, source=name), settings)
     elif fmt is RdfFormat.RDF_XML:
+        _refuse_document_type_declaration(data)
+        data = xml_utf8_bytes(data, source=name)
         _refuse_document_type_declaration(data)
         _check_xml_depth(data, source, settings)
     else:
+        data = utf8_bytes(data, source=name)
         _check_bracket_depth(data, settings)
     store = ox.Store()
     try:
@@ -444,6 +450,18 @@ class _ContextResolver:
             )
         if isinstance(value, dict):
             if "@import" in value:
-                raise RefusedInputError("a JSON-LD context with @import is refused: contexts are never fetched")
+                value = self.imported(value)
             return {k: (self.context(v) if k == "@context" else self.node(v)) for k, v in value.items()}
         return value
+
+    def imported(self, value: dict) -> dict:
+        """A context that `@import`s the advisor's context: the bundled copy, overridden by the local terms."""
+        target = value["@import"]
+        if not isinstance(target, str) or target.rstrip("#") != CONTEXT_IRI:
+            shown = repr(target if not isinstance(target, str) or len(target) <= 200 else target[:200] + "...")
+            raise RefusedInputError(
+                f"a JSON-LD context with @import of {shown} is refused: contexts are never fetched, and only "
+                f"the advisor's own context {CONTEXT_IRI} (served from the bundled copy) may be imported"
+            )
+        self.copies += 1
+        return bundled_context() | {k: v for k, v in value.items() if k != "@import"}

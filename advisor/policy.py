@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from advisor.catalog import Rule
 from advisor.config import Settings, get_settings
+from advisor.encoding import decode_text
 from advisor.errors import InputError
 from advisor.report import Report, Severity, Waiver, conforms, sort_findings
 from advisor.validation import RuleParameters
@@ -162,12 +163,13 @@ def _suggest(rule_id: str, catalog: dict[str, Rule]) -> str:
 
 def _read_toml(path: Path) -> dict:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise PolicyError(f"{path}: no such file") from None
     except OSError as error:
         raise PolicyError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        return tomllib.loads(decode_text(data, source=str(path)))
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(f"{path}: not valid TOML: {error}") from None
 

@@ -24,6 +24,7 @@ from advisor.errors import (
     RDFSyntaxError,
     RefusedInputError,
     TimeLimitError,
+    UnsupportedEncodingError,
     UnsupportedFormatError,
 )
 from advisor.sparql import QueryFailedError, QueryRefusedError, QuerySyntaxError, ResultLimitError
@@ -60,6 +61,7 @@ STATUS_BY_ERROR: dict[type[AdvisorError], int] = {
     ResultLimitError: 422,
     LimitExceededError: 413,
     UnsupportedFormatError: 415,
+    UnsupportedEncodingError: 415,
     RefusedInputError: 422,
     InputError: 422,
     TimeLimitError: 503,
