@@ -107,10 +107,6 @@ class Report(BaseModel):
         }
         if self.errors:
             body["errors"] = [e.model_dump(mode="json") for e in self.errors]
-        if self.inventory.nodes:
-            from advisor.score import scope_contract
-
-            body["scores"] = scope_contract(self)
         return body
 
 

@@ -17,7 +17,7 @@ from advisor.findings import build_findings
 from advisor.inventory import Inventory, build_inventory
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
-from advisor.namespaces import HVS_IRI, VALIDATION_CONTEXT_IRI
+from advisor.namespaces import HV_IRI, HVS_IRI, VALIDATION_CONTEXT_IRI
 from advisor.report import Report, conforms
 
 EngineName = TypingLiteral["fast", "reference"]
@@ -61,6 +61,17 @@ def build_store(graph: ParsedGraph, kb: KnowledgeBase, as_of: dt.date, parameter
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in kb.ontology_triples)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _context_triples(as_of, parameters))
     return store
+
+
+_SYSTEMS = f"""SELECT (COUNT(DISTINCT ?system) AS ?systems) WHERE {{
+    ?system a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{HV_IRI}ComputerSystem> }}"""
+
+
+def count_systems(store: ox.Store) -> int:
+    """The computer systems (hosts, VMs, other servers) of a validation store: the posture score's scale."""
+    for solution in store.query(_SYSTEMS):
+        return int(solution["systems"].value)
+    return 0
 
 
 _engines: dict[tuple[str, int], tuple[KnowledgeBase, object]] = {}
@@ -108,6 +119,7 @@ def validate(
         errors=errors,
         as_of=as_of,
         triples=len(graph),
+        systems=count_systems(store),
         engine=engine,
         source=graph.source,
         rule_seconds=output.rule_seconds,

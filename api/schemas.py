@@ -14,6 +14,8 @@ class ReportContract(BaseModel):
     """The stable JSON contract of one validation report."""
 
     conforms: bool = Field(description="True when no finding of severity violation stands (waived ones do not count).")
+    score: float = Field(ge=0, le=100, description="The posture score, 0 to 100 (docs/score.md).")
+    systems: int = Field(ge=0, description="Computer systems in the graph: what the score is normalised by.")
     findings: list[Finding]
     errors: list[RuleError] | None = Field(None, description="Rules that could not run; the others still ran.")
 

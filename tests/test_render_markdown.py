@@ -79,7 +79,7 @@ def test_a_batch_has_a_section_per_file() -> None:
     reports = [report_for(p) for p in INPUTS[:5]]
     parsed = _parsed(render_many(reports, "markdown"))
     assert [h for h in parsed.headings if h in {str(p) for p in INPUTS[:5]}] == [str(p) for p in INPUTS[:5]]
-    files = [r for r in parsed.rows if len(r) == 5 and r[0] in {str(p) for p in INPUTS[:5]}]
+    files = [r for r in parsed.rows if len(r) == 6 and r[0] in {str(p) for p in INPUTS[:5]}]
     assert [(r[0], r[2]) for r in files] == [
         (str(p), str(rep.counts()["violation"])) for p, rep in zip(INPUTS[:5], reports, strict=True)
     ]

@@ -61,6 +61,11 @@ def counts_sentence(report: Report) -> str:
     return text + (f", {waived} waived" if waived else "")
 
 
+def score_sentence(report: Report) -> str:
+    """The posture score as the summaries state it."""
+    return f"posture score {report.score:g}/100"
+
+
 def strip_control(text: str) -> str:
     """Drop the control characters XML 1.0 cannot hold (keeping tab, newline and carriage return)."""
     if not any(c < " " or c in _NON_CHARACTERS for c in text):

@@ -29,6 +29,7 @@ from advisor.render.common import (
 )
 from advisor.render.diagram import DEFAULT_MAX_NODES, KIND_NAMES, PAD, Box, Diagram, Omitted, layout
 from advisor.report import Finding, Report, Severity
+from advisor.score import scope_scores
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _CHAR_WIDTH = 6.8  # average width of a 12px sans-serif character, for cutting labels to their box
@@ -126,6 +127,12 @@ def _section(report: Report, index: int, max_nodes: int, numbered: bool) -> dict
         "verdict": verdict(report),
         "counts": report.counts(),
         "counts_sentence": counts_sentence(report),
+        "score": f"{report.score:g}",
+        "scopes": [
+            (title, scope)
+            for title, kind in (("Site", NodeKind.SITE), ("Cluster", NodeKind.CLUSTER))
+            for scope in scope_scores(report.findings, report.inventory, kind)
+        ],
         "waived": sum(1 for f in report.findings if f.waived),
         "categories": counts_by_category(report),
         "systems": _systems(report),

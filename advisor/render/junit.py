@@ -46,6 +46,7 @@ def _suite(report: Report, name: str) -> ET.Element:
         ("engine", report.engine),
         ("triples", str(report.triples)),
         ("conforms", str(report.conforms).lower()),
+        ("score", f"{report.score:g}"),
     ):
         ET.SubElement(properties, "property", name=key, value=value)
     tests = failures = errors = skipped = 0

@@ -12,9 +12,11 @@ from advisor.render.common import (
     counts_by_category,
     counts_sentence,
     file_label,
+    score_sentence,
     verdict,
 )
 from advisor.report import Finding, Report, Severity
+from advisor.score import scope_scores
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _LISTED_UNPROTECTED = 50
@@ -45,6 +47,8 @@ def _summary(report: Report, level: str) -> list[str]:
     waived = sum(1 for f in report.findings if f.waived)
     if waived:
         lines.append(f"| Waived | {waived} |")
+    lines += ["", f"Posture score: **{report.score:g}** / 100 ({report.systems} computer system(s))."]
+    lines += _scope_scores(report)
     by_category = counts_by_category(report)
     if by_category:
         lines += ["", "| Category | Violations | Warnings | Info |", "| --- | ---: | ---: | ---: |"]
@@ -65,6 +69,20 @@ def _summary(report: Report, level: str) -> list[str]:
             shown = ", ".join(text(label) for label in unprotected[:_LISTED_UNPROTECTED])
             more = len(unprotected) - _LISTED_UNPROTECTED
             lines += ["", f"Not protected: {shown}" + (f" and {more} more." if more > 0 else ".")]
+    return lines
+
+
+def _scope_scores(report: Report) -> list[str]:
+    """A table of the score of each site and each cluster, where the report has an inventory."""
+    rows = [
+        (title, scope)
+        for title, kind in (("Site", NodeKind.SITE), ("Cluster", NodeKind.CLUSTER))
+        for scope in scope_scores(report.findings, report.inventory, kind)
+    ]
+    if not rows:
+        return []
+    lines = ["", "| Scope | Name | Systems | Findings | Score |", "| --- | --- | ---: | ---: | ---: |"]
+    lines += [f"| {title} | {text(s.label)} | {s.systems} | {s.findings} | {s.score:g} |" for title, s in rows]
     return lines
 
 
@@ -134,7 +152,8 @@ def _body(report: Report, level: str) -> list[str]:
 
 def _headline(report: Report) -> str:
     return (
-        f"**{verdict(report).capitalize()}** — {counts_sentence(report)} · as of {report.as_of.isoformat()} · "
+        f"**{verdict(report).capitalize()}** — {counts_sentence(report)} · {score_sentence(report)} · "
+        f"as of {report.as_of.isoformat()} · "
         f"{report.engine} engine · {report.triples} triples"
     )
 
@@ -146,12 +165,15 @@ def render_markdown(report: Report, *, source_text: str | None = None) -> bytes:
 
 def render_markdown_many(reports: Sequence[Report], *, source_texts: dict[str, str] | None = None) -> bytes:
     lines = [f"# Backup report: {len(reports)} file(s)", ""]
-    lines += ["| File | Verdict | Violations | Warnings | Info |", "| --- | --- | ---: | ---: | ---: |"]
+    lines += [
+        "| File | Verdict | Violations | Warnings | Info | Score |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
     for index, report in enumerate(reports):
         counts = report.counts()
         lines.append(
             f"| {text(file_label(report, index))} | {verdict(report)} | {counts['violation']} | "
-            f"{counts['warning']} | {counts['info']} |"
+            f"{counts['warning']} | {counts['info']} | {report.score:g} |"
         )
     lines.append("")
     for index, report in enumerate(reports):

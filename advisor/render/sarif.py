@@ -203,6 +203,7 @@ def sarif_log(
         run["properties"] = {
             "asOf": sorted({r.as_of.isoformat() for r in reports}),
             "engine": sorted({r.engine for r in reports}),
+            "score": [r.score for r in reports],  # the posture score of each report, in the order of the inputs
         }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

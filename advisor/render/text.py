@@ -27,7 +27,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
     verdict = "[green]conforms[/]" if report.conforms else "[red]does not conform[/]"
     console.print(
         f"{escape(source)}{verdict} — {counts['violation']} violation(s), {counts['warning']} warning(s), "
-        f"{counts['info']} info, as of {report.as_of.isoformat()}"
+        f"{counts['info']} info, posture score {report.score:g}/100, as of {report.as_of.isoformat()}"
     )
     for severity in Severity:
         findings = [f for f in report.findings if f.severity is severity]
