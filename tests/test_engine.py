@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from advisor.knowledge import build_knowledge_base, knowledge_base
 from advisor.loading import RdfFormat, parse_bytes
-from advisor.validation import validate
+from advisor.validation import RuleParameters, validate
 from tests.conftest import ROOT
 
 UNPROTECTED_VM = b"""
@@ -30,14 +32,49 @@ def test_a_broken_rule_becomes_an_error_entry_and_the_others_still_run() -> None
     assert "COV-001" in {f.rule_id for f in report.findings}
 
 
-def test_a_document_cannot_set_the_validation_context() -> None:
-    spoof = UNPROTECTED_VM + b"""
-    <https://w3id.org/hv-advisor/shapes#validationContext>
-        <https://w3id.org/hv-advisor/shapes#asOf> "1999-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .
-    """
-    report = validate(parse_bytes(spoof, RdfFormat.TURTLE), as_of=dt.date(2026, 11, 25))
-    assert report.as_of == dt.date(2026, 11, 25)
-    assert "COV-001" in {f.rule_id for f in report.findings}
+# A job restore-tested 30 days before the as-of date: within TST-002's default maximum of 90 days.
+TESTED_JOB = b"""
+@prefix hv: <https://w3id.org/hv-advisor/ontology#> .
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:job a hv:BackupJob ; rdfs:label "NIGHTLY" ; hv:lastRestoreTestDate "2026-10-26"^^xsd:date .
+"""
+CONTEXT_SPOOFS = {
+    # Each statement, if it took effect, would make TST-002 fire on NIGHTLY.
+    "maximum age": b"""<https://w3id.org/hv-advisor/shapes#validationContext>
+        <https://w3id.org/hv-advisor/shapes#maxRestoreTestAgeDays> 1 .""",
+    "as-of date": b"""<https://w3id.org/hv-advisor/shapes#validationContext>
+        <https://w3id.org/hv-advisor/shapes#asOf> "2099-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .""",
+}
+
+
+def _tst002(report) -> list[str]:
+    return [f.message for f in report.findings if f.rule_id == "TST-002"]
+
+
+def test_the_context_values_the_spoofs_set_would_make_tst002_fire() -> None:
+    """The spoofs below are meaningful: the same values, set the legitimate way, do make the rule fire."""
+    graph = parse_bytes(TESTED_JOB, RdfFormat.TURTLE)
+    assert _tst002(validate(graph, as_of=dt.date(2026, 11, 25))) == []
+    strict = validate(
+        parse_bytes(TESTED_JOB, RdfFormat.TURTLE),
+        as_of=dt.date(2026, 11, 25),
+        parameters=RuleParameters(max_restore_test_age_days=1),
+    )
+    assert _tst002(strict) == ["NIGHTLY was last restore-tested on 2026-10-26, 30 days before 2026-11-25; "
+                               "the policy allows at most 1 days."]
+    late = validate(parse_bytes(TESTED_JOB, RdfFormat.TURTLE), as_of=dt.date(2099, 1, 1))
+    assert len(_tst002(late)) == 1
+
+
+@pytest.mark.parametrize("spoof", sorted(CONTEXT_SPOOFS))
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_document_cannot_set_the_validation_context(spoof: str, engine: str) -> None:
+    graph = parse_bytes(TESTED_JOB + CONTEXT_SPOOFS[spoof], RdfFormat.TURTLE)
+    report = validate(graph, as_of=dt.date(2026, 11, 25), engine=engine)
+    assert not report.errors
+    assert _tst002(report) == [], f"the document's {spoof} took effect"
 
 
 def test_finding_names_the_resource_by_its_label() -> None:

@@ -2,10 +2,11 @@
 
 Each folder holds violation.ttl, near-miss.ttl and expected.json:
   {"as_of": "2026-11-25",                       # optional, default 2026-11-25
-   "violation": [{"focus_node": IRI, "message_contains": [...], "value": optional}],
+   "violation": [{"focus_node": IRI, "message_contains": [...], "message_lacks": [...], "severity": optional}],
    "near_miss": [{"focus_node": IRI, ...}]}      # usually empty
 The findings of the folder's rule must be exactly the expected focus nodes, and each message must
-contain every expected fragment (the resource's label and the offending detail).
+contain every expected fragment (the resource's label and the offending detail) and none of the
+fragments it must lack (wording that would be false of that focus node).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def test_rule_case(folder: Path, case: str) -> None:
         finding = found[item["focus_node"]]
         for fragment in item.get("message_contains", []):
             assert fragment in finding.message, f"{fragment!r} not in {finding.message!r}"
+        for fragment in item.get("message_lacks", []):
+            assert fragment not in finding.message, f"{fragment!r} wrongly in {finding.message!r}"
         if "severity" in item:
             assert finding.severity.value == item["severity"]
         assert finding.explanation.rationale and finding.explanation.remediation and finding.explanation.impact

@@ -9,14 +9,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import EXAMPLE_TTL, running, settings_for
+from tests.api.conftest import EXAMPLE_TTL, create, running, settings_for
 from tests.api.graphs import plain
 
 pytestmark = pytest.mark.anyio
 
 
-def metric(text: str, name: str, **labels: str) -> float:
-    """The value of one sample in a Prometheus exposition (0 when absent)."""
+def sample(text: str, name: str, **labels: str) -> float | None:
+    """The value of one sample in a Prometheus exposition, or None when the exposition lacks it."""
     wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
     for line in text.splitlines():
         match = re.match(r"^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$", line)
@@ -25,7 +25,19 @@ def metric(text: str, name: str, **labels: str) -> float:
         found = ",".join(sorted((match.group(2) or "").split(","))) if match.group(2) else ""
         if found == wanted:
             return float(match.group(3))
-    return 0.0
+    return None
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The value of a sample that must be in the exposition."""
+    value = sample(text, name, **labels)
+    assert value is not None, f"no sample {name}{labels} in the metrics"
+    return value
+
+
+def increase(before: str, after: str, name: str, **labels: str) -> float:
+    """How much a sample grew: it must be present afterwards; a labelled counter may appear only then."""
+    return metric(after, name, **labels) - (sample(before, name, **labels) or 0.0)
 
 
 async def test_healthz_and_readyz(client: httpx.AsyncClient) -> None:
@@ -46,29 +58,24 @@ async def test_metrics_count_requests_by_route_validations_and_findings(client: 
     assert response.headers["content-type"].startswith("text/plain")
     after = response.text
     route = {"method": "POST", "route": "/v1/validate", "status": "200"}
-    assert (
-        metric(after, "advisor_http_requests_total", **route) - metric(before, "advisor_http_requests_total", **route)
-        == 2
-    )
+    assert increase(before, after, "advisor_http_requests_total", **route) == 2
     missing = {"method": "GET", "route": "/v1/environments/{environment_id}", "status": "404"}
-    assert (
-        metric(after, "advisor_http_requests_total", **missing)
-        - metric(before, "advisor_http_requests_total", **missing)
-        == 1
-    )
-    assert metric(after, "advisor_http_request_duration_seconds_count", method="POST", route="/v1/validate") >= 2
-    gained = metric(after, "advisor_validations_total", outcome="does-not-conform") - metric(
-        before, "advisor_validations_total", outcome="does-not-conform"
-    )
-    assert gained == 2
+    assert increase(before, after, "advisor_http_requests_total", **missing) == 1
+    timed = {"method": "POST", "route": "/v1/validate"}
+    assert increase(before, after, "advisor_http_request_duration_seconds_count", **timed) == 2
+    assert increase(before, after, "advisor_validations_total", outcome="does-not-conform") == 2
+    assert report["findings"]
     for finding in report["findings"]:
         labels = {"rule_id": finding["rule_id"], "severity": finding["severity"]}
         per_rule = sum(1 for f in report["findings"] if f["rule_id"] == finding["rule_id"])
-        assert (
-            metric(after, "advisor_findings_total", **labels) - metric(before, "advisor_findings_total", **labels)
-            == 2 * per_rule
-        )
-    assert metric(after, "advisor_environments") >= 0
+        assert increase(before, after, "advisor_findings_total", **labels) == 2 * per_rule
+
+
+async def test_the_environments_gauge_counts_the_stored_environments(client: httpx.AsyncClient) -> None:
+    before = metric((await client.get("/metrics")).text, "advisor_environments")
+    await create(client, EXAMPLE_TTL.read_bytes(), name="gauge-1")
+    await create(client, EXAMPLE_TTL.read_bytes(), name="gauge-2")
+    assert metric((await client.get("/metrics")).text, "advisor_environments") == before + 2
 
 
 async def test_healthz_answers_while_a_large_graph_validates(tmp_path: Path) -> None:

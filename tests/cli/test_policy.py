@@ -114,7 +114,9 @@ def test_disabled_rule_is_removed_and_the_summary_says_so(
 ) -> None:
     policy = _policy(tmp_path, '[rules]\ndisable = ["COV-001"]\n')
     run = cli("validate", gap_file, clean_file, "--policy", policy, "-f", "json", "--as-of", AS_OF)
-    assert all(f["rule_id"] != "COV-001" for item in run.json() for f in item["findings"])
+    reports = run.json()
+    assert len(reports) == 2  # both files were validated, so an empty listing is not mistaken for a pass
+    assert all(f["rule_id"] != "COV-001" for item in reports for f in item["findings"])
     assert "Disabled by the policy (findings not reported): COV-001." in run.stderr
     single = cli("validate", gap_file, "--policy", policy, "--as-of", AS_OF)
     assert "disabled by the policy" in single.stderr and "COV-001" in single.stderr
@@ -123,7 +125,7 @@ def test_disabled_rule_is_removed_and_the_summary_says_so(
 def test_policy_naming_an_unknown_rule_is_a_warning(cli, tmp_path: Path, clean_file: Path) -> None:
     policy = _policy(tmp_path, '[rules]\ndisable = ["XYZ-123"]\nseverity = { ABC-001 = "info" }\n')
     run = cli("validate", clean_file, "--policy", policy, "--as-of", AS_OF, "-f", "json")
-    assert run.returncode in (0, 1)
+    assert run.returncode == 0, run.stderr  # a warning, not an error: the clean file still passes
     assert "disables XYZ-123, which is not a rule" in run.stderr
     assert "severity of ABC-001, which is not a rule" in run.stderr
 
