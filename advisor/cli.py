@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+import typer.main
 
 from advisor.batch import (
     EXIT_INPUT,
@@ -385,10 +387,30 @@ def serve(
 # ---------------------------------------------------------------- entry point
 
 
+def _escape_markup(command: click.Command) -> click.Command:
+    """Help texts read as written: Rich would take `[[waivers]]` or `[PATH]` for markup and drop it."""
+    from rich.markup import escape
+
+    for attribute in ("help", "short_help", "epilog"):
+        if getattr(command, attribute, None):
+            setattr(command, attribute, escape(getattr(command, attribute)))
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = escape(param.help)  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        _escape_markup(sub)
+    return command
+
+
+def cli_command() -> click.Command:
+    """The click command behind `advisor`, with every help text escaped."""
+    return _escape_markup(typer.main.get_command(app))
+
+
 def main() -> None:
     """Run the app; every error the advisor reports leaves through EXIT_CODES."""
     try:
-        app()
+        cli_command()()
     except AdvisorError as error:
         code = next(EXIT_CODES[cls] for cls in type(error).__mro__ if cls in EXIT_CODES)
         typer.echo(f"error: {error.message}", err=True)

@@ -11,6 +11,7 @@ from rdflib import RDF, RDFS, Graph, URIRef
 
 from advisor.catalog import Rule, read_catalog
 from advisor.engine.plan import ShapePlan, compile_shapes
+from advisor.errors import KnowledgeBaseError
 from advisor.namespaces import HV_IRI, ONTOLOGY_IRI
 from advisor.resources import ontology_file, rule_vocabulary_file, shapes_dir
 
@@ -28,10 +29,22 @@ class KnowledgeBase:
         return self.catalog.get(rule_id.upper())
 
 
+def _parse(graph: Graph, path: Path) -> None:
+    """Add one bundled Turtle file; a file that is missing or broken is a broken installation."""
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as error:  # rdflib raises BadSyntax, OSError, ValueError...
+        reason = " ".join(str(error).split())[:300]
+        raise KnowledgeBaseError(
+            f"the installation is broken: {path} cannot be read ({type(error).__name__}: {reason}); "
+            "reinstall the advisor"
+        ) from None
+
+
 def _load_shapes(directories: list[Path]) -> Graph:
     graph = Graph()
     for path in sorted(p for directory in directories for p in directory.rglob("*.ttl")):
-        graph.parse(path, format="turtle")
+        _parse(graph, path)
     return graph
 
 
@@ -42,10 +55,14 @@ def _to_oxigraph(graph: Graph) -> tuple[ox.Triple, ...]:
 
 def build_knowledge_base(extra_shapes: list[Path] | None = None) -> KnowledgeBase:
     """Load and prepare everything; `extra_shapes` adds directories of shapes (tests, local rules)."""
+    try:
+        ontology_path, vocabulary_path, shapes_path = ontology_file(), rule_vocabulary_file(), shapes_dir()
+    except FileNotFoundError as error:
+        raise KnowledgeBaseError(f"the installation is broken: {error}; reinstall the advisor") from None
     ontology = Graph()
-    ontology.parse(ontology_file(), format="turtle")
-    ontology.parse(rule_vocabulary_file(), format="turtle")
-    shapes = _load_shapes([shapes_dir(), *(extra_shapes or [])])
+    _parse(ontology, ontology_path)
+    _parse(ontology, vocabulary_path)
+    shapes = _load_shapes([shapes_path, *(extra_shapes or [])])
     defined = frozenset(
         str(s) for s in ontology.subjects(RDF.type, None) if isinstance(s, URIRef) and str(s).startswith(HV_IRI)
     )

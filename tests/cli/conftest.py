@@ -40,7 +40,7 @@ class Run:
         return json.loads(self.stdout)
 
 
-def run_cli(*args: str | Path, cwd: Path, stdin: str | None = None) -> Run:
+def run_cli(*args: str | Path, cwd: Path, stdin: str | None = None, columns: int = 200) -> Run:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
     completed = subprocess.run(
         [str(ADVISOR), *map(str, args)],
@@ -49,7 +49,7 @@ def run_cli(*args: str | Path, cwd: Path, stdin: str | None = None) -> Run:
         capture_output=True,
         text=True,
         timeout=600,
-        env=env | {"NO_COLOR": "1", "COLUMNS": "200"},
+        env=env | {"NO_COLOR": "1", "COLUMNS": str(columns)},
     )
     assert "Traceback" not in completed.stderr, completed.stderr
     return Run(completed.returncode, completed.stdout, completed.stderr)
