@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from advisor.errors import AdvisorError
+from advisor.encoding import decode_text
+from advisor.errors import AdvisorError, UnsupportedEncodingError
 from advisor.knowledge import knowledge_base
 from advisor.loading import EXTENSIONS, ParsedGraph, RdfFormat, parse_file
 from advisor.policy import Policy, apply_policy, waiver_nodes_in
@@ -412,9 +413,11 @@ def _render_options(name: str, color: bool) -> dict:
 
 
 def _source_text(path: str) -> str | None:
+    """The text of a file the user named, decoded as the loader decodes it, for the formats that point at its
+    lines (the renderers never open files themselves)."""
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return decode_text(Path(path).read_bytes(), source=path)
+    except (OSError, UnsupportedEncodingError):
         return None
 
 

@@ -8,7 +8,8 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from advisor.config import Settings
-from advisor.errors import InputError, UnsupportedFormatError
+from advisor.encoding import decode_text
+from advisor.errors import InputError, UnsupportedEncodingError, UnsupportedFormatError
 from advisor.loading import MEDIA_TYPES, RdfFormat, format_from_label, format_from_media_type, format_from_name
 
 MULTIPART = "multipart/form-data"
@@ -28,9 +29,10 @@ class GraphInput:
     name: str | None = None  # a name given in the form
 
     def text(self) -> str | None:
+        """The document as the loader decodes it (byte-order mark, UTF-16), for locating lines; None if unreadable."""
         try:
-            return self.data.decode("utf-8")
-        except UnicodeDecodeError:
+            return decode_text(self.data, source=self.source or "the document")
+        except UnsupportedEncodingError:
             return None
 
 

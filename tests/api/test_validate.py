@@ -140,3 +140,25 @@ async def test_unknown_accept_is_406_before_the_body_is_read(client: httpx.Async
         "not-acceptable",
     )
     assert "application/json" in body["available"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+async def test_sarif_locates_a_document_as_windows_writes_it(client: httpx.AsyncClient, encoding: str) -> None:
+    """The upload's text is decoded as the loader decodes it: lines and columns of what the client sent."""
+    body = example_text(RdfFormat.TURTLE)
+    response = await client.post(
+        "/v1/validate",
+        files={"file": ("estate.ttl", body.encode(encoding), "text/turtle")},
+        headers={"accept": "application/sarif+json"},
+        params={"as_of": AS_OF.isoformat()},
+    )
+    assert response.status_code == 200, response.text
+    run = response.json()["runs"][0]
+    assert run["artifacts"][0]["location"]["uri"] == "estate.ttl"
+    lines = body.splitlines()
+    regions = [r["locations"][0]["physicalLocation"].get("region") for r in run["results"]]
+    assert any(regions)
+    for result, region in zip(run["results"], regions, strict=True):
+        if region is not None:
+            written = lines[region["startLine"] - 1][region["startColumn"] - 1 : region["endColumn"] - 1]
+            assert written.rsplit(":", 1)[-1].strip("<>") in result["properties"]["focusNode"], written
