@@ -164,6 +164,7 @@ class ValidationSummary:
     as_of: dt.date
     conforms: bool
     counts: dict[str, int]
+    score: float | None = None  # the posture score (advisor.score)
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,8 @@ def _term(value: object) -> ox.Literal:
         return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD_IRI + "boolean"))
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD_IRI + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD_IRI + "decimal"))
     if isinstance(value, dt.datetime):
         return ox.Literal(_timestamp(value), datatype=ox.NamedNode(XSD_IRI + "dateTime"))
     if isinstance(value, dt.date):
@@ -288,7 +291,7 @@ class EnvironmentStore:
             PREFIX dcterms: <{DCTERMS_IRI}>
             PREFIX rdfs: <{RDFS_IRI}>
             SELECT ?id ?name ?triples ?created ?modified ?revision ?source
-                   ?validated ?asOf ?conforms ?violations ?warnings ?infos
+                   ?validated ?asOf ?conforms ?violations ?warnings ?infos ?score
             WHERE {{ GRAPH {metadata} {{
                 ?env a svc:Environment ; svc:id ?id ; rdfs:label ?name ; svc:tripleCount ?triples ;
                      dcterms:created ?created ; dcterms:modified ?modified ; svc:revision ?revision .
@@ -296,6 +299,7 @@ class EnvironmentStore:
                 OPTIONAL {{ ?env svc:source ?source }}
                 OPTIONAL {{ ?env svc:lastValidated ?validated ; svc:asOf ?asOf ; svc:conforms ?conforms ;
                                 svc:violations ?violations ; svc:warnings ?warnings ; svc:infos ?infos }}
+                OPTIONAL {{ ?env svc:score ?score }}
             }} }}
             ORDER BY ?created ?id
             """
@@ -355,7 +359,8 @@ class EnvironmentStore:
             graph = _iri(findings_iri(environment_id))
             metadata = _iri(METADATA_GRAPH_IRI)
             properties = " ".join(
-                _svc(name) for name in ("lastValidated", "asOf", "conforms", "violations", "warnings", "infos")
+                _svc(name)
+                for name in ("lastValidated", "asOf", "conforms", "violations", "warnings", "infos", "score")
             )
             self.backend.update(
                 f"DROP SILENT GRAPH {graph} ;\n"
@@ -439,6 +444,8 @@ class EnvironmentStore:
         ]
         for severity, name in SEVERITY_COUNTS.items():
             lines.append(f"{env} {_svc(name)} {_literal(validation.counts.get(severity, 0))} .")
+        if validation.score is not None:
+            lines.append(f"{env} {_svc('score')} {_literal(validation.score)} .")
         return "\n".join(lines)
 
 
@@ -455,6 +462,8 @@ def _findings_ntriples(environment_id: str, findings: list[ox.Triple], validatio
     ]
     for severity, name in SEVERITY_COUNTS.items():
         described.append(ox.Triple(node, ox.NamedNode(svc + name), _term(validation.counts.get(severity, 0))))
+    if validation.score is not None:
+        described.append(ox.Triple(node, ox.NamedNode(svc + "score"), _term(validation.score)))
     report_type = (ox.NamedNode(RDF_IRI + "type"), ox.NamedNode(SH_IRI + "ValidationReport"))
     for triple in findings:
         if (triple.predicate, triple.object) == report_type:
@@ -475,6 +484,7 @@ def _environment(row: dict[str, object]) -> Environment:
             as_of=dt.date.fromisoformat(_value(row, "asOf")),  # type: ignore[arg-type]
             conforms=_value(row, "conforms") == "true",
             counts={severity: int(_value(row, name) or 0) for severity, name in SEVERITY_COUNTS.items()},
+            score=float(_value(row, "score")) if row.get("score") is not None else None,  # type: ignore[arg-type]
         )
     return Environment(
         id=_value(row, "id") or "",

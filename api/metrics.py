@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from advisor.report import Report
@@ -57,6 +59,10 @@ class Metrics:
     def count_environments(self, counter: Callable[[], int]) -> None:
         self.environments.set_function(counter)
 
+    def score_environments(self, scores: Callable[[], list[tuple[str, float]]]) -> None:
+        """A gauge of each environment's posture score, read from the store at every scrape."""
+        self.registry.register(EnvironmentScores(scores))
+
     def validated(self, report: Report, seconds: float) -> None:
         self.validations.labels("conforms" if report.conforms else "does-not-conform").inc()
         self.validation_seconds.observe(seconds)
@@ -65,6 +71,26 @@ class Metrics:
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class EnvironmentScores(Collector):
+    """advisor_environment_score{environment}: the latest validation's score of each stored environment (by id)."""
+
+    def __init__(self, scores: Callable[[], list[tuple[str, float]]]) -> None:
+        self.scores = scores
+
+    def describe(self) -> list:
+        return []  # collected at scrape time only: the environments change
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            "advisor_environment_score",
+            "Posture score (0-100) of each environment's latest validation.",
+            labels=["environment"],
+        )
+        for environment_id, score in self.scores():
+            family.add_metric([environment_id], score)
+        yield family
 
 
 class MetricsMiddleware:

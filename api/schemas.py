@@ -45,6 +45,7 @@ class EnvironmentSummary(BaseModel):
     as_of: dt.date | None = Field(None, description="The as-of date of the latest validation.")
     conforms: bool | None = None
     counts: Counts = Field(default_factory=Counts, description="Findings of the latest validation by severity.")
+    score: float | None = Field(None, ge=0, le=100, description="The posture score of the latest validation.")
     links: EnvironmentLinks
 
     @classmethod
@@ -64,6 +65,7 @@ class EnvironmentSummary(BaseModel):
             as_of=validation.as_of if validation else None,
             conforms=validation.conforms if validation else None,
             counts=Counts(**validation.counts) if validation else Counts(),
+            score=validation.score if validation else None,
             links=EnvironmentLinks(self=path, findings=f"{path}/findings", report=f"{path}/report"),
         )
 

@@ -102,6 +102,7 @@ class AdvisorService:
         ontology, shapes = await anyio.to_thread.run_sync(knowledge_graphs)
         await anyio.to_thread.run_sync(self.store.replace_knowledge, ontology, shapes)
         self.metrics.count_environments(self._environment_count)
+        self.metrics.score_environments(self._environment_scores)
         await self.validators.start()
         await self.queries.start()
         await self.validators.wait_ready()
@@ -121,6 +122,15 @@ class AdvisorService:
 
     def _environment_count(self) -> int:
         return len(self._store.list()) if self._store is not None else 0
+
+    def _environment_scores(self) -> list[tuple[str, float]]:
+        if self._store is None:
+            return []
+        return [
+            (e.id, e.validation.score)
+            for e in self._store.list()
+            if e.validation is not None and e.validation.score is not None
+        ]
 
     def is_ready(self) -> bool:
         return self.ready and self.validators.alive() and self.queries.alive()
@@ -322,7 +332,11 @@ class AdvisorService:
 
 def _summary(report: Report) -> ValidationSummary:
     return ValidationSummary(
-        validated_at=dt.datetime.now(dt.UTC), as_of=report.as_of, conforms=report.conforms, counts=report.counts()
+        validated_at=dt.datetime.now(dt.UTC),
+        as_of=report.as_of,
+        conforms=report.conforms,
+        counts=report.counts(),
+        score=report.score,
     )
 
 
