@@ -22,7 +22,7 @@ from advisor.loading import RdfFormat, parse_bytes
 from advisor.render import FORMATS, render, render_many
 from advisor.report import Report
 from advisor.validation import validate
-from tests.api.test_reads import get_requests
+from tests.api.test_reads import get_requests, path_values, query_values
 from tests.security import documents
 from tests.security.conftest import assert_clean, start_server
 from tests.security.harness import AuditedServer, Canary, outbound_guard
@@ -31,6 +31,7 @@ PATH_NAMES = ["/etc/passwd", "../../x", "C:\\x", "file:///x", "../../../../../..
 GRAPH = documents.ONE_VM_TURTLE.encode()
 TURTLE = "text/turtle"
 SPARQL = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5"
+MULTIPART, SPARQL_QUERY = "multipart/form-data", "application/sparql-query"
 AS_OF = dt.date(2026, 11, 25)
 
 
@@ -89,39 +90,67 @@ def test_the_reproduction_opens_no_file(service: AuditedServer) -> None:
     assert_clean(service)
 
 
+def body_for(method: str, template: str, operation: dict, name: str) -> dict:
+    """The request body of an operation: a graph uploaded under `name`, a SPARQL query, or none."""
+    content = operation.get("requestBody", {}).get("content", {})
+    if MULTIPART in content:
+        return upload(name)
+    if SPARQL_QUERY in content:
+        return {"content": SPARQL, "headers": {"content-type": SPARQL_QUERY}}
+    assert not content, f"no body for {method.upper()} {template} ({', '.join(content)}): add one to body_for"
+    return {}
+
+
+def writes_and_posts(schema: dict, environment: dict, name: str) -> list[tuple[str, str, dict]]:
+    """(method, path, request options) for every operation but the GETs, with every parameter it takes and each
+    media type it answers in; the deletes last."""
+    paths = path_values(environment)
+    queries = {**query_values(environment), "name": name, "format": "turtle"}
+    requests = []
+    for template, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method == "get":
+                continue
+            path, params = template, {}
+            for parameter in operation.get("parameters", []):
+                known = paths if parameter["in"] == "path" else queries
+                assert parameter["name"] in known, f"no value for {parameter['name']} of {method.upper()} {template}"
+                if parameter["in"] == "path":
+                    path = path.replace("{" + parameter["name"] + "}", known[parameter["name"]])
+                elif parameter["in"] == "query":
+                    params[parameter["name"]] = known[parameter["name"]]
+            body = body_for(method, template, operation, name)
+            for media_type in report_media_types(schema, template, method) or [None]:
+                headers = {**body.get("headers", {}), **({"accept": media_type} if media_type else {})}
+                requests.append((method, path, {**body, "params": params, "headers": headers}))
+    return sorted(requests, key=lambda request: request[0] == "delete")
+
+
 def test_every_route_and_every_format_with_names_that_look_like_paths(service: AuditedServer, canary: Canary) -> None:
     with service.client() as client:
         schema = client.get("/openapi.json").json()
         answered: set[tuple[str, str]] = set()
 
-        def call(method: str, path: str, **options: object) -> httpx.Response:
+        def call(method: str, path: str, environment: dict, name: str, **options: object) -> httpx.Response:
             response = client.request(method, path, **options)  # type: ignore[arg-type]
             assert response.status_code < 500, (method, path, response.text[:500])
             assert Canary.SECRET not in response.text
             if response.status_code < 300:
                 answered.add((method.lower(), template_of(schema, path)))
+            if path.startswith(environment["links"]["self"] + "/"):  # its findings, report, re-validation
+                assert_names_no_path(response, environment, name)
             return response
 
         for name in every_name(canary):
-            formats = report_media_types(schema, "/v1/validate", "post")
-            for media_type in formats:  # an upload named like a path, in every report format
-                call("POST", "/v1/validate", headers={"accept": media_type}, **upload(name))
             turtle = {"content-type": TURTLE}
-            by_name = call("POST", "/v1/environments", params={"name": name}, content=GRAPH, headers=turtle).json()
-            by_file = call("POST", "/v1/environments", **upload(name)).json()
+            by_name = client.post("/v1/environments", params={"name": name}, content=GRAPH, headers=turtle).json()
+            by_file = client.post("/v1/environments", **upload(name)).json()  # type: ignore[arg-type]
             assert by_name["name"] == name and by_file["source"]  # (the form parser drops a Windows folder)
             for environment in (by_name, by_file):
-                self_path = environment["links"]["self"]
-                call("PUT", self_path, params={"name": name}, **upload(name))
-                for media_type in report_media_types(schema, "/v1/environments/{environment_id}/validate", "post"):
-                    response = call("POST", f"{self_path}/validate", headers={"accept": media_type})
-                    assert_names_no_path(response, environment, name)
                 for path, query, headers in get_requests(schema, environment):
-                    response = call("GET", path, params=query, headers=headers)
-                    if path.startswith(self_path + "/"):  # the findings and the report
-                        assert_names_no_path(response, environment, name)
-                call("POST", "/v1/sparql", content=SPARQL, headers={"content-type": "application/sparql-query"})
-                call("DELETE", self_path)
+                    call("GET", path, environment, name, params=query, headers=headers)
+                for method, path, options in writes_and_posts(schema, environment, name):
+                    call(method.upper(), path, environment, name, **options)
     operations = {(method, path) for path, item in schema["paths"].items() for method in item}
     assert operations <= answered, operations - answered  # every operation was exercised, and answered
     assert_clean(service)
