@@ -21,6 +21,7 @@ import click
 import typer
 import typer.main
 
+from advisor.baseline import Baseline, annotate_sarif, baseline_sentence, load_baseline, only_new
 from advisor.batch import (
     EXIT_INPUT,
     BatchOptions,
@@ -37,6 +38,8 @@ from advisor.batch import (
     write_report_directory,
 )
 from advisor.catalog import Rule
+from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
+from advisor.cli_whatif import register as register_what_if
 from advisor.errors import AdvisorError, InputError, KnowledgeBaseError, NotFoundError
 from advisor.knowledge import knowledge_base
 from advisor.loading import format_from_label, parse_file
@@ -96,8 +99,12 @@ def _is_directory_target(output: str) -> bool:
     return output.endswith(("/", os.sep)) or Path(output).is_dir()
 
 
-def _write_reports(results: list[FileResult], batch: bool, name: str, output: str | None) -> None:
+def _write_reports(
+    results: list[FileResult], batch: bool, name: str, output: str | None, baseline: Baseline | None = None
+) -> None:
     if output is not None and _is_directory_target(output):
+        if baseline is not None and name == "sarif":
+            raise InputError("--baseline with --format sarif writes one log: give --output a file, not a directory")
         write_report_directory(results, Path(output), name)
         return
     if batch:
@@ -106,6 +113,10 @@ def _write_reports(results: list[FileResult], batch: bool, name: str, output: st
         content = render_one(results[0], name, color=output is None and sys.stdout.isatty())
     else:
         return
+    if baseline is not None and name == "sarif":
+        findings = [f for r in results if r.report is not None for f in r.report.findings]
+        log = annotate_sarif(json.loads(content), baseline, findings)
+        content = (json.dumps(log, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -156,9 +167,18 @@ def validate(
     ] = None,
     engine: Annotated[str, typer.Option(help="fast (default) or reference (stock pySHACL).")] = "fast",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="The JSON or SARIF report of an earlier run: only findings not in it count toward the exit status.",
+        ),
+    ] = None,
 ) -> None:
     """Validate environment graphs; exit 0 without failing findings, 1 with, 2 for bad input or usage."""
     date = _as_of(as_of)
+    baseline = load_baseline(baseline_file) if baseline_file is not None else None
     get_format(output_format)
     if engine not in ENGINES:
         raise InputError(f"--engine must be fast or reference, not {engine!r}")
@@ -177,6 +197,7 @@ def validate(
         parameters=active.rule_parameters(),
         policy=active,
         inventory=get_format(output_format).shows_inventory,
+        size_limit=size_limit(max_bytes),
     )
     started = time.perf_counter()
     show_progress = collected.batch and not quiet and sys.stderr.isatty() and len(collected.files) > 1
@@ -186,7 +207,7 @@ def validate(
     for result in results:
         if result.error is not None:
             typer.echo(f"error: {result.file}: {result.error.message}", err=True)
-    _write_reports(results, collected.batch, output_format, output)
+    _write_reports(results, collected.batch, output_format, output, baseline)
     for note in waiver_notes(results, active, catalog):
         _warn(note)
     if collected.batch and not quiet:
@@ -196,6 +217,10 @@ def validate(
         typer.echo(
             f"note: disabled by the policy (findings not reported): {', '.join(sorted(active.disabled))}", err=True
         )
+    if baseline is not None:
+        findings = [f for r in results if r.report is not None for f in r.report.findings]
+        typer.echo(baseline_sentence(baseline, findings), err=not (output_format == "text" and output is None))
+        results = [only_new(r, baseline) for r in results]
     raise typer.Exit(exit_status(results, fail_on))
 
 
@@ -324,6 +349,7 @@ def query(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="Input format when the extension does not tell.")
     ] = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Run a read-only SPARQL query over a graph and the ontology (prefixes hv:, hvs:, rdfs:, ... predeclared)."""
     from advisor import query as sparql_query
@@ -335,7 +361,9 @@ def query(
     inspect_query(text)
     if not file.is_file():
         raise InputError(f"{file}: no such file")
-    graph = parse_file(file, format_from_label(input_format) if input_format else None)
+    graph = parse_file(
+        file, format_from_label(input_format) if input_format else None, size_limit=size_limit(max_bytes)
+    )
     store = sparql_query.query_store(graph, derived=derived, as_of=_as_of(as_of))
     result = sparql_query.run_query(store, text)
     if result.truncated:
@@ -382,6 +410,9 @@ def serve(
     from api.server import serve as run_service
 
     run_service(load_settings(host=host, port=port, data_dir=data_dir, env_file=env_file, policy_file=policy))
+
+
+register_what_if(app)
 
 
 # ---------------------------------------------------------------- entry point
