@@ -1,0 +1,91 @@
+"""How the importers name things: stable IRIs, so that the same inventory always gives the same graph.
+
+The rules (docs/import.md, "IRI rules"):
+- host and cluster: `urn:hv-advisor:host:<name>`, `urn:hv-advisor:cluster:<name>`, the lower-case first label
+  of the DNS name as PowerShell reported it (`HV01`, `hv01.contoso.local` and `hv01` are one host);
+- VM: `urn:hv-advisor:vm:<VMId>@<scope>`, the lower-case VM id and the cluster (a clustered VM) or the host it
+  runs on: never the name, which is not unique, and never the id alone, which copies share;
+- what belongs to a VM extends its key: `.../disk/<ControllerType>-<number>-<location>`,
+  `.../fc/<n>`, `.../checkpoint/<snapshot id>`, `.../replica/<simple|extended>`;
+- volumes: `urn:hv-advisor:csv:<cluster>/<path>`, `urn:hv-advisor:volume:<host>/<drive>`,
+  `urn:hv-advisor:share:<server>/<share>` (paths lower case, `\\` as `/`);
+- backup products' objects: `urn:hv-advisor:job:<product>/<id>`, `urn:hv-advisor:repository:<product>/<id>`;
+- each input document: `urn:hv-advisor:source:<file name>`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+PREFIX = "urn:hv-advisor:"
+
+
+def _part(text: str) -> str:
+    return quote(text.strip().lower().replace("\\", "/"), safe="/-._~@:")
+
+
+def short_name(name: str) -> str:
+    """The first label of a DNS name, lower case: the key of a host or cluster."""
+    return name.strip().split(".", 1)[0].lower()
+
+
+def host(name: str) -> str:
+    return f"{PREFIX}host:{_part(short_name(name))}"
+
+
+def cluster(name: str) -> str:
+    return f"{PREFIX}cluster:{_part(short_name(name))}"
+
+
+def vm(vm_id: str, scope: str) -> str:
+    return f"{PREFIX}vm:{_part(vm_id)}@{_part(short_name(scope))}"
+
+
+def disk(vm_iri: str, controller: str, number: object, location: object) -> str:
+    return f"{vm_iri}/disk/{_part(controller)}-{number}-{location}"
+
+
+def fibre_channel(vm_iri: str, index: int) -> str:
+    return f"{vm_iri}/fc/{index}"
+
+
+def checkpoint(vm_iri: str, snapshot_id: str) -> str:
+    return f"{vm_iri}/checkpoint/{_part(snapshot_id)}"
+
+
+def replica(vm_iri: str, extended: bool) -> str:
+    return f"{vm_iri}/replica/{'extended' if extended else 'simple'}"
+
+
+def csv_volume(cluster_name: str, path: str) -> str:
+    return f"{PREFIX}csv:{_part(short_name(cluster_name))}/{_part(path.rstrip(chr(92) + '/'))}"
+
+
+def local_volume(host_name: str, drive: str) -> str:
+    return f"{PREFIX}volume:{_part(short_name(host_name))}/{_part(drive.rstrip(':'))}"
+
+
+def share(server: str, name: str) -> str:
+    return f"{PREFIX}share:{_part(short_name(server))}/{_part(name)}"
+
+
+def job(product: str, job_id: str) -> str:
+    return f"{PREFIX}job:{_part(product)}/{_part(job_id)}"
+
+
+def repository(product: str, repository_id: str) -> str:
+    return f"{PREFIX}repository:{_part(product)}/{_part(repository_id)}"
+
+
+def product(name: str) -> str:
+    return f"{PREFIX}product:{_part(name)}"
+
+
+def source(name: str) -> str:
+    base = re.split(r"[/\\]", name)[-1]
+    return f"{PREFIX}source:{_part(base)}"
+
+
+def warning(source_iri: str, number: int) -> str:
+    return f"{source_iri}/warning/{number}"
