@@ -54,7 +54,7 @@ class Baseline:
 
 
 def _fail(source: str, where: str, problem: str) -> InputError:
-    return InputError(f"{source}: {where}: {problem}; a baseline is the JSON or SARIF report of an earlier run")
+    return InputError(f"{source}: {where or 'the report'}: {problem}; expected the JSON or SARIF report of a run")
 
 
 def _text(value: object, source: str, where: str) -> str:

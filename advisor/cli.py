@@ -38,6 +38,7 @@ from advisor.batch import (
     write_report_directory,
 )
 from advisor.catalog import Rule
+from advisor.cli_history import register as register_history
 from advisor.cli_whatif import register as register_what_if
 from advisor.errors import AdvisorError, InputError, KnowledgeBaseError, NotFoundError
 from advisor.knowledge import knowledge_base
@@ -407,6 +408,7 @@ def serve(
 
 
 register_what_if(app)
+register_history(app)
 
 
 # ---------------------------------------------------------------- entry point
