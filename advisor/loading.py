@@ -387,6 +387,7 @@ def _prepare_json_ld(data: bytes, settings: Settings) -> bytes:
         raise InputError(
             f"the JSON-LD document has a number of more than {sys.get_int_max_str_digits()} digits"
         ) from None
+    _check_top_level(document)
     _check_depth(document, settings)
     resolver = _ContextResolver()
     try:
@@ -395,6 +396,22 @@ def _prepare_json_ld(data: bytes, settings: Settings) -> bytes:
         raise _nesting_error(settings) from None
     _check_context_copies(len(data), resolver.copies, settings)
     return json.dumps(resolved).encode("utf-8")
+
+
+_JSON_TYPES = {type(None): "null", bool: "a boolean", int: "a number", float: "a number", str: "a string"}
+
+
+def _check_top_level(document: object) -> None:
+    """A JSON-LD document is an object or an array of objects (JSON-LD 1.1, section 9): `null`, `5` or `"x"` is
+    no graph, though the parser would read each as an empty one."""
+    items = document if isinstance(document, list) else [document]
+    for position, item in enumerate(items):
+        if not isinstance(item, dict):
+            where = f"item {position + 1} of its top-level array" if isinstance(document, list) else "its top level"
+            raise RDFSyntaxError(
+                f"not a JSON-LD document: {where} is {_JSON_TYPES.get(type(item), 'an array')}; "
+                "a JSON-LD document is an object or an array of objects"
+            )
 
 
 def _check_context_copies(size: int, copies: int, settings: Settings) -> None:

@@ -18,7 +18,7 @@ from api.deps import API_KEY_HEADER, check_api_key
 from api.headers import SecurityHeadersMiddleware
 from api.limits import BodyLimitMiddleware
 from api.metrics import MetricsMiddleware
-from api.openapi import problem_validation_errors
+from api.openapi import guard_responses, problem_validation_errors
 from api.routers import catalog, environments, health, pages, sparql, validate
 from api.service import AdvisorService
 
@@ -66,10 +66,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     report_types = service.report_media_types()
     guard = [Depends(check_api_key)] if settings.api_key else []
     reads = guard if settings.protect_reads else []
-    app.include_router(validate.router(report_types), dependencies=reads)
-    app.include_router(environments.router(report_types, guard), dependencies=reads)
-    app.include_router(sparql.router(), dependencies=reads)
-    app.include_router(catalog.router(), dependencies=reads)
+    read_responses = guard_responses(reads)
+    app.include_router(validate.router(report_types), dependencies=reads, responses=read_responses)
+    app.include_router(environments.router(report_types, guard), dependencies=reads, responses=read_responses)
+    app.include_router(sparql.router(), dependencies=reads, responses=read_responses)
+    app.include_router(catalog.router(), dependencies=reads, responses=read_responses)
     app.include_router(health.router())
     app.include_router(pages.router())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -17,6 +17,9 @@ FILE_FIELD = "file"
 FORMAT_FIELD = "format"
 NAME_FIELD = "name"
 INPUT_MEDIA_TYPES = [fmt.media_type for fmt in RdfFormat]
+# A format's own media type says which format the body is: a `format` parameter naming another one is an error.
+# Generic types (text/plain, application/json, application/octet-stream) leave the choice to the parameter.
+_FORMAT_OF_OWN_MEDIA_TYPE = {fmt.media_type: fmt for fmt in RdfFormat}
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,13 @@ async def read_graph(request: Request, settings: Settings, format_label: str | N
             f"or upload the file as {MULTIPART}"
         )
     fmt = format_from_label(format_label) if format_label else format_from_media_type(media_type)
+    declared = _FORMAT_OF_OWN_MEDIA_TYPE.get(media_type)
+    if declared is not None and declared is not fmt:
+        raise InputError(
+            f"the parameter format={fmt.value} contradicts the Content-Type {media_type} ({declared.value}): "
+            "leave the parameter out, or make the two agree",
+            parameter="format",
+        )
     data = await request.body()
     _not_empty(data)
     return GraphInput(data=data, format=fmt)

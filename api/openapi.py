@@ -17,6 +17,8 @@ _EXAMPLE_FILES = {
     RdfFormat.N_TRIPLES: "environment.nt",
     RdfFormat.RDF_XML: "environment.rdf",
 }
+# JSON-LD 1.1, section 9: an object, or an array of objects (advisor/loading.py refuses anything else).
+JSON_LD_DOCUMENT = {"anyOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]}
 PROBLEM_STATUSES = {
     400: "Syntax error in the graph or query (with line and column), or a refused query.",
     401: "The API key is missing or wrong (only when the service is configured with one).",
@@ -40,7 +42,7 @@ def graph_request_body() -> dict:
     for fmt in RdfFormat:
         text = example_text(fmt)
         if fmt is RdfFormat.JSON_LD:
-            content[fmt.media_type] = {"schema": {"type": "object"}, "example": json.loads(text)}
+            content[fmt.media_type] = {"schema": JSON_LD_DOCUMENT, "example": json.loads(text)}
         else:
             content[fmt.media_type] = {"schema": {"type": "string"}, "example": text}
     content[MULTIPART] = {
@@ -80,6 +82,12 @@ def problems(*statuses: int) -> dict[int | str, dict]:
         status: {"description": PROBLEM_STATUSES[status], "content": {"application/problem+json": {"schema": schema}}}
         for status in statuses
     }
+
+
+def guard_responses(guard: list) -> dict[int | str, dict]:
+    """The 401 problem of the routes behind the API key check, for `include_router(responses=...)`: none when
+    the check is off (no key configured, or reads not protected)."""
+    return problems(401) if guard else {}
 
 
 def problem_validation_errors(document: dict) -> dict:

@@ -88,6 +88,32 @@ def test_json_syntax_error_has_line_and_column() -> None:
     assert (error.value.line, error.value.column) == (3, 8)
 
 
+@pytest.mark.parametrize(
+    ("document", "found"),
+    [
+        (b"null", "its top level is null"),
+        (b"5", "its top level is a number"),
+        (b'"x"', "its top level is a string"),
+        (b"true", "its top level is a boolean"),
+        (b'[{"@id": "https://example.org/a"}, 1]', "item 2 of its top-level array is a number"),
+        (b"[[]]", "item 1 of its top-level array is an array"),
+    ],
+)
+def test_json_that_is_no_json_ld_document_is_a_syntax_error(document: bytes, found: str) -> None:
+    with pytest.raises(RDFSyntaxError) as error:
+        parse_bytes(document, RdfFormat.JSON_LD)
+    assert error.value.message == (
+        f"not a JSON-LD document: {found}; a JSON-LD document is an object or an array of objects"
+    )
+
+
+def test_an_object_or_an_array_of_objects_is_a_json_ld_document() -> None:
+    node = {"@id": "https://example.org/vm1", "@type": HV + "VirtualMachine"}
+    assert len(parse_bytes(json.dumps([node, node]).encode(), RdfFormat.JSON_LD).triples) == 1
+    assert len(parse_bytes(json.dumps(node).encode(), RdfFormat.JSON_LD).triples) == 1
+    assert len(parse_bytes(b"[]", RdfFormat.JSON_LD).triples) == 0
+
+
 def test_rdf_xml_document_type_declaration_is_refused_before_parsing() -> None:
     laughs = b"""<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>"""

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.params import Depends
 
+from advisor.loading import RdfFormat
 from api.deps import RDF_MEDIA_TYPES, rdf_media_type, serialize_rdf, service_of, with_charset
 from api.inputs import read_graph
 from api.negotiation import negotiate
 from api.openapi import alternatives, graph_request_body, problems
-from api.routers.validate import AS_OF, FORMAT
+from api.params import AS_OF, FORMAT, IsoDate
 from api.schemas import EnvironmentList, EnvironmentSummary, ReportContract
 
 HTML = "text/html"
@@ -37,8 +36,8 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         request: Request,
         response: Response,
         name: str | None = NAME,
-        as_of: dt.date | None = AS_OF,
-        fmt: str | None = FORMAT,
+        as_of: IsoDate | None = AS_OF,
+        fmt: RdfFormat | None = FORMAT,
     ) -> EnvironmentSummary:
         service = service_of(request)
         negotiate(request.headers.get("accept"), ["application/json"])
@@ -83,8 +82,8 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         request: Request,
         environment_id: str = ENVIRONMENT_ID,
         name: str | None = NAME,
-        as_of: dt.date | None = AS_OF,
-        fmt: str | None = FORMAT,
+        as_of: IsoDate | None = AS_OF,
+        fmt: RdfFormat | None = FORMAT,
     ) -> EnvironmentSummary:
         service = service_of(request)
         negotiate(request.headers.get("accept"), ["application/json"])
@@ -117,7 +116,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         },
     )
     async def environment_findings(
-        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: dt.date | None = AS_OF
+        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: IsoDate | None = AS_OF
     ) -> Response:
         service = service_of(request)
         media_type = negotiate(request.headers.get("accept"), service.report_media_types())
@@ -139,7 +138,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         dependencies=write_guard,
     )
     async def revalidate_environment(
-        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: dt.date | None = AS_OF
+        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: IsoDate | None = AS_OF
     ) -> Response:
         service = service_of(request)
         media_type = negotiate(request.headers.get("accept"), service.report_media_types())
@@ -156,7 +155,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         responses={200: alternatives([HTML], "The HTML report."), **problems(404, 503)},
     )
     async def environment_report(
-        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: dt.date | None = AS_OF
+        request: Request, environment_id: str = ENVIRONMENT_ID, as_of: IsoDate | None = AS_OF
     ) -> Response:
         service = service_of(request)
         stored = await service.environment_findings(environment_id, as_of)

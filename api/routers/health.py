@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import service_of
 from api.metrics import CONTENT_TYPE
-from api.openapi import problems
+from api.openapi import alternatives, problems
 from api.problems import problem_response
 from api.schemas import Health
 
@@ -28,7 +28,12 @@ def router() -> APIRouter:
             )
         return Health(status="ready")
 
-    @api.get("/metrics", summary="Prometheus metrics", response_class=Response)
+    @api.get(
+        "/metrics",
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: alternatives(["text/plain"], "Metrics in the Prometheus text format (0.0.4).")},
+    )
     async def metrics(request: Request) -> Response:
         return Response(service_of(request).metrics.exposition(), media_type=CONTENT_TYPE)
 

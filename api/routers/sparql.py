@@ -46,10 +46,9 @@ DESCRIPTION = (
     "(`urn:hv-advisor:findings:{id}`), the metadata graph (`urn:hv-advisor:metadata`), the ontology and the shapes. "
     "Updates and `SERVICE` are refused; each query has a time limit and a result limit."
 )
-_RESPONSES = {
-    200: alternatives(ANSWER_TYPES, "Query results, or a graph for CONSTRUCT and DESCRIBE."),
-    **problems(400, 406, 415, 422, 503),
-}
+_RESULTS = {200: alternatives(ANSWER_TYPES, "Query results, or a graph for CONSTRUCT and DESCRIBE.")}
+_GET_RESPONSES = {**_RESULTS, **problems(400, 406, 422, 503)}
+_POST_RESPONSES = {**_RESULTS, **problems(400, 406, 413, 415, 422, 503)}  # the body: its size, its media type
 
 
 def _check_graph_iri(parameter: str, iri: str) -> None:
@@ -70,7 +69,7 @@ def router() -> APIRouter:
     api = APIRouter(tags=["SPARQL"])
 
     @api.get(
-        "/v1/sparql", summary="Query (GET)", description=DESCRIPTION, response_class=Response, responses=_RESPONSES
+        "/v1/sparql", summary="Query (GET)", description=DESCRIPTION, response_class=Response, responses=_GET_RESPONSES
     )
     async def sparql_get(
         request: Request,
@@ -89,7 +88,7 @@ def router() -> APIRouter:
         description=DESCRIPTION + " Send the query form-encoded (`query=...`) or as the body with Content-Type "
         "`application/sparql-query`.",
         response_class=Response,
-        responses=_RESPONSES,
+        responses=_POST_RESPONSES,
         openapi_extra={
             "requestBody": {
                 "required": True,

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from fastapi import APIRouter, Request, Response
 
-from fastapi import APIRouter, Query, Request, Response
-
+from advisor.loading import RdfFormat
 from api.deps import service_of, with_charset
 from api.inputs import read_graph
 from api.negotiation import negotiate
 from api.openapi import alternatives, graph_request_body, problems
+from api.params import AS_OF, FORMAT, IsoDate
 from api.schemas import ReportContract
-
-AS_OF = Query(None, description="Date to validate for (YYYY-MM-DD); default today. Age rules count from it.")
-FORMAT = Query(
-    None,
-    alias="format",
-    description="Input format (turtle, json-ld, n-triples, rdf-xml) when Content-Type or the file name does not tell.",
-)
 
 
 def router(report_media_types: list[str]) -> APIRouter:
@@ -35,7 +28,9 @@ def router(report_media_types: list[str]) -> APIRouter:
             **problems(400, 406, 413, 415, 422, 503),
         },
     )
-    async def validate_graph(request: Request, as_of: dt.date | None = AS_OF, fmt: str | None = FORMAT) -> Response:
+    async def validate_graph(
+        request: Request, as_of: IsoDate | None = AS_OF, fmt: RdfFormat | None = FORMAT
+    ) -> Response:
         service = service_of(request)
         media_type = negotiate(request.headers.get("accept"), service.report_media_types())
         document = await read_graph(request, service.settings, fmt)

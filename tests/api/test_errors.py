@@ -161,9 +161,9 @@ async def test_unknown_format_is_415(limited: httpx.AsyncClient, baseline: str) 
         upload = await send(limited, method, path, files={"file": ("graph.docx", b"x", "application/octet-stream")})
         assert_problem(upload, 415, "unsupported-format")
         labelled = await send(
-            limited, method, path, content=EXAMPLE_TTL.read_bytes(), headers=TURTLE, params={"format": "yaml"}
+            limited, method, path, files={"file": ("graph", EXAMPLE_TTL.read_bytes())}, data={"format": "yaml"}
         )
-        assert_problem(labelled, 415, "unsupported-format")
+        assert "'yaml'" in assert_problem(labelled, 415, "unsupported-format")["detail"]
 
 
 async def test_unusable_input_is_422(limited: httpx.AsyncClient, baseline: str) -> None:
@@ -174,6 +174,10 @@ async def test_unusable_input_is_422(limited: httpx.AsyncClient, baseline: str) 
             limited, method, path, content=EXAMPLE_TTL.read_bytes(), headers=TURTLE, params={"as_of": "soon"}
         )
         assert "as_of" in assert_problem(bad_date, 422, "invalid-input")["detail"]
+        bad_format = await send(  # the query parameter is an enum in the OpenAPI document
+            limited, method, path, content=EXAMPLE_TTL.read_bytes(), headers=TURTLE, params={"format": "yaml"}
+        )
+        assert "query format" in assert_problem(bad_format, 422, "invalid-input")["detail"]
         refused = await send(
             limited, method, path, content=remote_context, headers={"content-type": "application/ld+json"}
         )
