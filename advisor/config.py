@@ -48,6 +48,9 @@ class Settings(BaseSettings):
         120.0, description="Time limit for a worker process to start and prepare the knowledge base."
     )
     max_name_length: int = Field(200, description="Longest environment name accepted, in characters.")
+    revision_retention: int = Field(
+        100, ge=1, description="Revisions kept of each environment (the newest); older ones are dropped."
+    )
     max_restore_test_age_days: int = Field(90, description="TST-002 default maximum age of a restore test, in days.")
     engine_threads: int = Field(
         default_factory=lambda: min(4, os.cpu_count() or 1),

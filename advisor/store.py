@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from advisor.errors import AdvisorError, NotFoundError
 from advisor.namespaces import ONTOLOGY_IRI, RDF_IRI, RDFS_IRI, XSD_IRI
+from advisor.revisions import Revision, RevisionRecord, not_found, revision_graph_iri, revision_node_iri, revision_of
 
 SERVICE_IRI = "https://w3id.org/hv-advisor/service#"
 SHAPES_GRAPH_IRI = "https://w3id.org/hv-advisor/shapes"
@@ -195,6 +196,8 @@ class GraphUpload:
     findings: list[ox.Triple]
     validation: ValidationSummary
     source: str | None = None
+    author: str | None = None  # who made the change, kept with the revision
+    report_json: str | None = None  # the advisor's report as JSON; when set, the change is kept as a revision
 
 
 def _iri(value: str) -> str:
@@ -251,8 +254,9 @@ def slug(text: str) -> str:
 class EnvironmentStore:
     """Create, read, replace and delete environments; keep their latest findings."""
 
-    def __init__(self, backend: SparqlStore) -> None:
+    def __init__(self, backend: SparqlStore, revision_retention: int = 100) -> None:
         self.backend = backend
+        self.revision_retention = revision_retention  # revisions kept per environment (the newest)
         self._write = threading.Lock()  # one writer at a time: read-modify-write steps stay consistent
 
     # ------------------------------------------------------------ reads
@@ -338,8 +342,9 @@ class EnvironmentStore:
         with self._write:
             self.get(environment_id)
             env = _iri(environment_iri(environment_id))
+            old = self._drop_revisions(environment_id, [r.number for r in self.revisions(environment_id)])
             self.backend.update(
-                f"DROP SILENT GRAPH {env} ;\n"
+                f"{old}DROP SILENT GRAPH {env} ;\n"
                 f"DROP SILENT GRAPH {_iri(findings_iri(environment_id))} ;\n"
                 f"DELETE WHERE {{ GRAPH {_iri(METADATA_GRAPH_IRI)} {{ {env} ?p ?o }} }}"
             )
@@ -421,6 +426,10 @@ class EnvironmentStore:
         ]
         if upload.source:
             description.append(f"{env} {_svc('source')} {_literal(upload.source)} .")
+        revision_update = ""
+        if upload.report_json is not None:
+            record = RevisionRecord(revision, modified, upload.author, len(upload.triples), upload.report_json)
+            revision_update = " ;\n" + self._revision_update(environment_id, upload, record)
         return (
             f"DROP SILENT GRAPH {env} ;\n"
             f"DROP SILENT GRAPH {graph} ;\n"
@@ -432,8 +441,108 @@ class EnvironmentStore:
             f"GRAPH {graph} {{\n{_findings_ntriples(environment_id, upload.findings, upload.validation)}\n}}\n"
             f"GRAPH {metadata} {{\n{chr(10).join(description)}\n"
             f"{self._validation_triples(env, upload.validation)}\n}}\n"
+            f"}}{revision_update}"
+        )
+
+    # ------------------------------------------------------------ revisions
+
+    def revisions(self, environment_id: str) -> list[Revision]:
+        """The environment's kept revisions, newest first."""
+        return self._revisions(environment_id)
+
+    def revision(self, environment_id: str, number: int) -> Revision:
+        self.get(environment_id)
+        found = self._revisions(environment_id, number)
+        if not found:
+            raise not_found(environment_id, number)
+        return found[0]
+
+    def revision_graph(self, environment_id: str, number: int) -> list[ox.Triple]:
+        graph = self.revision(environment_id, number).graph
+        return self.backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
+
+    def revision_report(self, environment_id: str, number: int) -> str:
+        """The advisor's JSON report of a revision, as it was validated when the revision was made."""
+        graph = _iri(self.revision(environment_id, number).findings_graph)
+        rows = self.backend.select(f"SELECT ?json WHERE {{ GRAPH {graph} {{ {graph} {_svc('reportJson')} ?json }} }}")
+        if not rows:
+            raise StoreError(f"revision {number} of {environment_id!r} has no stored report")
+        return _value(rows[0], "json") or ""
+
+    def _revisions(self, environment_id: str, number: int | None = None) -> list[Revision]:
+        env = _iri(environment_iri(environment_id))
+        restrict = f"FILTER(?number = {_literal(number)})" if number is not None else ""
+        rows = self.backend.select(
+            f"""
+            PREFIX svc: <{SERVICE_IRI}>
+            PREFIX dcterms: <{DCTERMS_IRI}>
+            SELECT ?number ?created ?author ?triples ?graph ?findings ?asOf ?conforms ?violations ?warnings ?infos
+                   ?score
+            WHERE {{ GRAPH {_iri(METADATA_GRAPH_IRI)} {{
+                ?rev a svc:Revision ; svc:environment {env} ; svc:number ?number ; dcterms:created ?created ;
+                     svc:tripleCount ?triples ; svc:graph ?graph ; svc:findingsGraph ?findings ; svc:asOf ?asOf ;
+                     svc:conforms ?conforms ; svc:violations ?violations ; svc:warnings ?warnings ; svc:infos ?infos .
+                {restrict}
+                OPTIONAL {{ ?rev dcterms:creator ?author }}
+                OPTIONAL {{ ?rev svc:score ?score }}
+            }} }}
+            ORDER BY DESC(?number)
+            """
+        )
+        return [revision_of(environment_id, row) for row in rows]
+
+    def _revision_update(self, environment_id: str, upload: GraphUpload, record: RevisionRecord) -> str:
+        """INSERT DATA for a new revision, after dropping the revisions that fall out of the retention."""
+        number = record.number
+        graph = revision_graph_iri(environment_iri(environment_id), number)
+        findings = revision_graph_iri(findings_iri(environment_id), number)
+        node = _iri(revision_node_iri(environment_id, number))
+        validation = upload.validation
+        description = [
+            f"{node} {_iri(RDF_IRI + 'type')} {_svc('Revision')} .",
+            f"{node} {_svc('environment')} {_iri(environment_iri(environment_id))} .",
+            f"{node} {_svc('number')} {_literal(number)} .",
+            f"{node} {_iri(DCTERMS_IRI + 'created')} {_literal(record.created)} .",
+            f"{node} {_svc('tripleCount')} {_literal(record.triples)} .",
+            f"{node} {_svc('graph')} {_iri(graph)} .",
+            f"{node} {_svc('findingsGraph')} {_iri(findings)} .",
+            f"{node} {_svc('asOf')} {_literal(validation.as_of)} .",
+            f"{node} {_svc('conforms')} {_literal(validation.conforms)} .",
+        ]
+        description += [
+            f"{node} {_svc(name)} {_literal(validation.counts.get(severity, 0))} ."
+            for severity, name in SEVERITY_COUNTS.items()
+        ]
+        if validation.score is not None:
+            description.append(f"{node} {_svc('score')} {_literal(validation.score)} .")
+        if record.author:
+            description.append(f"{node} {_iri(DCTERMS_IRI + 'creator')} {_literal(record.author)} .")
+        report = ox.Triple(ox.NamedNode(findings), ox.NamedNode(SERVICE_IRI + "reportJson"), _term(record.report_json))
+        kept = {r.number for r in self._revisions(environment_id)} | {number}
+        dropped = sorted(n for n in kept if n <= number - self.revision_retention)
+        return (
+            f"{self._drop_revisions(environment_id, [*dropped, number])}"
+            f"INSERT DATA {{\n"
+            f"GRAPH {_iri(graph)} {{\n{ntriples(upload.triples, f'r{number}d')}\n}}\n"
+            f"GRAPH {_iri(findings)} {{\n"
+            f"{_findings_ntriples(environment_id, upload.findings, validation, node=findings)}\n"
+            f"{ntriples([report], f'r{number}f')}\n}}\n"
+            f"GRAPH {_iri(METADATA_GRAPH_IRI)} {{\n{chr(10).join(description)}\n}}\n"
             f"}}"
         )
+
+    @staticmethod
+    def _drop_revisions(environment_id: str, numbers: list[int]) -> str:
+        """The update steps (each ending in ' ;') that remove these revisions' graphs and descriptions."""
+        steps = []
+        for number in numbers:
+            node = _iri(revision_node_iri(environment_id, number))
+            steps += [
+                f"DROP SILENT GRAPH {_iri(revision_graph_iri(environment_iri(environment_id), number))} ;",
+                f"DROP SILENT GRAPH {_iri(revision_graph_iri(findings_iri(environment_id), number))} ;",
+                f"DELETE WHERE {{ GRAPH {_iri(METADATA_GRAPH_IRI)} {{ {node} ?p ?o }} }} ;",
+            ]
+        return "".join(step + "\n" for step in steps)
 
     @staticmethod
     def _validation_triples(env: str, validation: ValidationSummary) -> str:
@@ -449,9 +558,13 @@ class EnvironmentStore:
         return "\n".join(lines)
 
 
-def _findings_ntriples(environment_id: str, findings: list[ox.Triple], validation: ValidationSummary) -> str:
-    """The SHACL report plus what the advisor knows of the validation, on the findings graph's own node."""
-    node = ox.NamedNode(findings_iri(environment_id))
+def _findings_ntriples(
+    environment_id: str, findings: list[ox.Triple], validation: ValidationSummary, node: str | None = None
+) -> str:
+    """The SHACL report plus what the advisor knows of the validation, on the findings graph's own node
+    (`node`: a revision's findings graph, else the environment's latest)."""
+    blank = "f" if node is None else f"{node.rsplit(':', 1)[-1]}f"
+    node = ox.NamedNode(node or findings_iri(environment_id))
     svc = SERVICE_IRI
     described = [
         ox.Triple(node, ox.NamedNode(RDF_IRI + "type"), ox.NamedNode(svc + "Findings")),
@@ -468,7 +581,7 @@ def _findings_ntriples(environment_id: str, findings: list[ox.Triple], validatio
     for triple in findings:
         if (triple.predicate, triple.object) == report_type:
             described.append(ox.Triple(node, ox.NamedNode(svc + "report"), triple.subject))
-    return ntriples([*findings, *described], "f")
+    return ntriples([*findings, *described], blank)
 
 
 def _value(row: dict[str, object], name: str) -> str | None:
@@ -498,9 +611,9 @@ def _environment(row: dict[str, object]) -> Environment:
     )
 
 
-def open_store(data_dir: Path) -> EnvironmentStore:
+def open_store(data_dir: Path, revision_retention: int = 100) -> EnvironmentStore:
     """The environment store kept in `data_dir` (created when missing)."""
-    return EnvironmentStore(OxigraphStore(data_dir / "store"))
+    return EnvironmentStore(OxigraphStore(data_dir / "store"), revision_retention)
 
 
 __all__ = [

@@ -18,13 +18,15 @@ import anyio
 import pyoxigraph as ox
 
 from advisor.config import Settings
-from advisor.errors import AdvisorError, InputError
+from advisor.diff import Drift, diff_reports
+from advisor.errors import AdvisorError, InputError, NotFoundError
 from advisor.knowledge import knowledge_base
 from advisor.loading import EXTENSIONS, RdfFormat, format_from_name
 from advisor.policy import service_policy
 from advisor.render import FORMATS, format_for_media_type
 from advisor.report import Report
 from advisor.resources import samples_dir
+from advisor.revisions import Revision
 from advisor.sparql import QueryRequest, run_on_snapshot
 from advisor.store import Environment, EnvironmentStore, GraphUpload, ValidationSummary, open_store, slug
 from api.inputs import GraphInput
@@ -98,7 +100,8 @@ class AdvisorService:
         return self._store
 
     async def start(self) -> None:
-        self._store = await anyio.to_thread.run_sync(open_store, self.settings.data_dir)
+        retention = self.settings.revision_retention
+        self._store = await anyio.to_thread.run_sync(open_store, self.settings.data_dir, retention)
         ontology, shapes = await anyio.to_thread.run_sync(knowledge_graphs)
         await anyio.to_thread.run_sync(self.store.replace_knowledge, ontology, shapes)
         self.metrics.count_environments(self._environment_count)
@@ -211,17 +214,24 @@ class AdvisorService:
     async def environment_graph(self, environment_id: str) -> list[ox.Triple]:
         return await anyio.to_thread.run_sync(self.store.graph, environment_id)
 
-    async def create_environment(self, document: GraphInput, name: str | None, as_of: dt.date | None) -> Environment:
-        return await self._create(document, self._name(name, document), as_of)
+    async def create_environment(
+        self, document: GraphInput, name: str | None, as_of: dt.date | None, author: str | None = None
+    ) -> Environment:
+        return await self._create(document, self._name(name, document), as_of, author=author)
 
     async def replace_environment(
-        self, environment_id: str, document: GraphInput, name: str | None, as_of: dt.date | None
+        self,
+        environment_id: str,
+        document: GraphInput,
+        name: str | None,
+        as_of: dt.date | None,
+        author: str | None = None,
     ) -> Environment:
         await self.environment(environment_id)  # 404 before any work
         given = name or document.name
         if given is not None:
             self._check_name(given)
-        upload = await self._upload(document, as_of)
+        upload = await self._upload(document, as_of, author)
         return await anyio.to_thread.run_sync(self.store.replace, environment_id, upload, given)
 
     async def delete_environment(self, environment_id: str) -> None:
@@ -261,13 +271,62 @@ class AdvisorService:
         )
         return environment, StoredReport(report, data.decode("utf-8"))
 
+    # ------------------------------------------------------------ revisions
+
+    async def revisions(self, environment_id: str) -> list[Revision]:
+        await self.environment(environment_id)
+        return await anyio.to_thread.run_sync(self.store.revisions, environment_id)
+
+    async def revision(self, environment_id: str, number: int) -> Revision:
+        return await anyio.to_thread.run_sync(self.store.revision, environment_id, number)
+
+    async def revision_graph(self, environment_id: str, number: int) -> list[ox.Triple]:
+        return await anyio.to_thread.run_sync(self.store.revision_graph, environment_id, number)
+
+    async def revision_findings(self, environment_id: str, number: int) -> StoredReport:
+        """A revision's report as recorded when it was made, its lines pointing into the revision's N-Triples."""
+        return await anyio.to_thread.run_sync(self._revision_findings, environment_id, number)
+
+    def _revision_findings(self, environment_id: str, number: int) -> StoredReport:
+        report = Report.model_validate_json(self.store.revision_report(environment_id, number))
+        data = ox.serialize(self.store.revision_graph(environment_id, number), format=ox.RdfFormat.N_TRIPLES)
+        located = report.model_copy(
+            update={
+                "source_uri": f"{environment_path(environment_id)}/revisions/{number}",
+                "source_media_type": RdfFormat.N_TRIPLES.media_type,
+            }
+        )
+        return StoredReport(located, data.decode("utf-8"))
+
+    async def diff(self, environment_id: str, old: int | None, new: int | None) -> Drift:
+        """The drift from revision `old` (default: the one before `new`) to `new` (default: the latest)."""
+        numbers = [r.number for r in await self.revisions(environment_id)]  # newest first
+        if not numbers:
+            raise NotFoundError(f"environment {environment_id!r} has no revisions")
+        new = numbers[0] if new is None else new
+        if old is None:
+            older = [n for n in numbers if n < new]
+            old = older[0] if older else new
+        return await anyio.to_thread.run_sync(self._diff, environment_id, old, new)
+
+    def _diff(self, environment_id: str, old: int, new: int) -> Drift:
+        before = Report.model_validate_json(self.store.revision_report(environment_id, old))
+        after = Report.model_validate_json(self.store.revision_report(environment_id, new))
+        graphs = (self.store.revision_graph(environment_id, old), self.store.revision_graph(environment_id, new))
+        return diff_reports(before, after, old_name=f"revision {old}", new_name=f"revision {new}", graphs=graphs)
+
     async def _create(
-        self, document: GraphInput, name: str, as_of: dt.date | None, environment_id: str | None = None
+        self,
+        document: GraphInput,
+        name: str,
+        as_of: dt.date | None,
+        environment_id: str | None = None,
+        author: str | None = None,
     ) -> Environment:
-        upload = await self._upload(document, as_of)
+        upload = await self._upload(document, as_of, author)
         return await anyio.to_thread.run_sync(self.store.create, name, upload, environment_id)
 
-    async def _upload(self, document: GraphInput, as_of: dt.date | None) -> GraphUpload:
+    async def _upload(self, document: GraphInput, as_of: dt.date | None, author: str | None = None) -> GraphUpload:
         checked = await self.check(document, as_of, keep_graph=True)
         assert checked.ntriples is not None
 
@@ -277,6 +336,8 @@ class AdvisorService:
                 findings=self._findings_triples(checked.report),
                 validation=_summary(checked.report),
                 source=document.source,
+                author=author,
+                report_json=checked.report.model_dump_json(),
             )
 
         return await anyio.to_thread.run_sync(prepare)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.params import Depends
 
 from advisor.loading import RdfFormat
+from api.authors import author_of
 from api.deps import RDF_MEDIA_TYPES, rdf_media_type, serialize_rdf, service_of, with_charset
 from api.inputs import read_graph
 from api.negotiation import negotiate
@@ -42,7 +43,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         service = service_of(request)
         negotiate(request.headers.get("accept"), ["application/json"])
         document = await read_graph(request, service.settings, fmt)
-        environment = await service.create_environment(document, name, as_of)
+        environment = await service.create_environment(document, name, as_of, author_of(request))
         response.headers["Location"] = f"/v1/environments/{environment.id}"
         return EnvironmentSummary.of(environment)
 
@@ -89,7 +90,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         negotiate(request.headers.get("accept"), ["application/json"])
         await service.environment(environment_id)
         document = await read_graph(request, service.settings, fmt)
-        environment = await service.replace_environment(environment_id, document, name, as_of)
+        environment = await service.replace_environment(environment_id, document, name, as_of, author_of(request))
         return EnvironmentSummary.of(environment)
 
     @api.delete(

@@ -22,11 +22,13 @@ def query_values(environment: dict) -> dict[str, str]:
         "query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5",
         "default-graph-uri": environment["graph"],
         "named-graph-uri": environment["findings_graph"],
+        "from": "1",
+        "to": "1",
     }
 
 
 def path_values(environment: dict) -> dict[str, str]:
-    return {"environment_id": environment["id"], "rule_id": "COV-001"}
+    return {"environment_id": environment["id"], "rule_id": "COV-001", "revision": "1"}
 
 
 def get_requests(schema: dict, environment: dict) -> list[tuple[str, dict[str, str], dict[str, str]]]:
