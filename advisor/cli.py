@@ -39,6 +39,8 @@ from advisor.batch import (
 )
 from advisor.catalog import Rule
 from advisor.cli_history import register as register_history
+from advisor.cli_import import register as register_import
+from advisor.cli_import import split_validate_inputs, validate_inventory
 from advisor.cli_whatif import register as register_what_if
 from advisor.errors import AdvisorError, InputError, KnowledgeBaseError, NotFoundError
 from advisor.knowledge import knowledge_base
@@ -167,6 +169,10 @@ def validate(
     ] = None,
     engine: Annotated[str, typer.Option(help="fast (default) or reference (stock pySHACL).")] = "fast",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    overlay: Annotated[
+        list[Path] | None,
+        typer.Option("--overlay", help="With inventory inputs: a TOML overlay or an RDF file; may be repeated."),
+    ] = None,
     baseline_file: Annotated[
         Path | None,
         typer.Option(
@@ -188,7 +194,10 @@ def validate(
         _warn(problem)
 
     out_dir = Path(output) if output is not None and _is_directory_target(output) else None
+    inputs, inventory_inputs, inventory_files = split_validate_inputs(inputs)  # imported as one environment
     collected = collect_inputs(inputs, exclude=out_dir)
+    if inventory_inputs and collected.entries:
+        collected = Inputs(entries=collected.entries, batch=True)
     options = BatchOptions(
         as_of=date,
         engine=engine,  # type: ignore[arg-type]  # checked against ENGINES above
@@ -200,6 +209,8 @@ def validate(
     started = time.perf_counter()
     show_progress = collected.batch and not quiet and sys.stderr.isatty() and len(collected.files) > 1
     results = _run_with_progress(collected, options, jobs, show_progress)
+    if inventory_inputs:
+        results.append(validate_inventory(inventory_inputs, inventory_files, overlay or (), options))
     elapsed = time.perf_counter() - started
 
     for result in results:
@@ -409,6 +420,7 @@ def serve(
 
 register_what_if(app)
 register_history(app)
+register_import(app)
 
 
 # ---------------------------------------------------------------- entry point

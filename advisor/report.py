@@ -80,6 +80,8 @@ class Report(BaseModel):
     source: str | None = None  # how the input is named: a path the CLI read, an upload's or an environment's name
     source_uri: str | None = Field(None, exclude=True)  # where it is published when not a local file: its API URL
     source_media_type: str | None = Field(None, exclude=True)  # the syntax of the text its positions refer to
+    origins: dict[str, tuple[str, int | None]] = Field(default_factory=dict, exclude=True)  # focus IRI -> (file,
+    # line) where an imported inventory described it: reports point there rather than into the graph's text
     rule_seconds: dict[str, float] = Field(default_factory=dict, exclude=True)
     inventory: Inventory = Field(default_factory=Inventory, exclude=True)
 

@@ -109,6 +109,9 @@ class GraphBuilder:
         iri = predicate if full else HV_IRI + predicate.removeprefix("hv:")
         self._triples[ox.Triple(ox.NamedNode(subject), ox.NamedNode(iri), node)] = None
 
+    def add_triple(self, triple: ox.Triple) -> None:
+        self._triples[triple] = None
+
     def node(self, iri: str, cls: str, label: str | None, origin: Origin | None = None) -> str:
         """Declare a resource: its class (hv: local name), its label (the first given wins), its origin."""
         self.add(iri, RDF_TYPE, f"hv:{cls}")
@@ -126,6 +129,7 @@ class GraphBuilder:
     def source(self, name: str, collected_at: dt.datetime | None, producer: str | None) -> str:
         """Provenance of one input document: its name, when it was collected, what produced it."""
         iri = iris.source(name)
+        self.origins.setdefault(iri, Origin(name, None))
         self.add(iri, RDF_TYPE, PROV_IRI + "Entity")
         self.add(iri, LABEL, name)
         if collected_at is not None:

@@ -102,7 +102,8 @@ class Estate:
             iri = self.builder.node(iris.share(server, share), "SMBShare", f"\\\\{server}\\{share}", origin)
             server_iri = self.hosts.get(iris.short_name(server))
             if server_iri is None:
-                server_iri = self.builder.node(iris.host(server), "PhysicalServer", server.split(".")[0].upper())
+                server_iri = self.builder.node(iris.host(server), "PhysicalServer", server.split(".")[0].upper(),
+                                               origin)
                 if "." in server:
                     self.builder.add(server_iri, "dnsName", server.lower())
             self.builder.add(iri, "hostedBy", server_iri)

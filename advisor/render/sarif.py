@@ -93,12 +93,35 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256(f"{finding.rule_id}\n{finding.focus_node}".encode()).hexdigest()
 
 
+def _origin(report: Report, finding: Finding, artifacts: list[dict]) -> tuple[int, str, int | None] | None:
+    """Where an imported inventory described the focus node: (artifact index, URI, line), adding the artifact."""
+    origin = report.origins.get(finding.focus_node)
+    if origin is None:
+        return None
+    uri = artifact_uri(origin[0])
+    known = next((i for i, a in enumerate(artifacts) if a["location"]["uri"] == uri), None)
+    if known is None:
+        artifacts.append({"location": {"uri": uri}})
+        known = len(artifacts) - 1
+    return known, uri, origin[1]
+
+
 def _result(
-    finding: Finding, rule_index: dict[str, int], artifact: int | None, uri: str | None, index: SourceIndex | None
+    finding: Finding,
+    rule_index: dict[str, int],
+    artifact: int | None,
+    uri: str | None,
+    index: SourceIndex | None,
+    origin: tuple[int, str, int | None] | None = None,
 ) -> dict:
     logical = {"name": finding.focus_label, "fullyQualifiedName": finding.focus_node, "kind": "resource"}
     location: dict = {"logicalLocations": [logical]}
-    if uri is not None:
+    if origin is not None:  # an imported object: the inventory file and the line of its object
+        physical_origin: dict = {"artifactLocation": {"uri": origin[1], "index": origin[0]}}
+        if origin[2] is not None:
+            physical_origin["region"] = {"startLine": origin[2]}
+        location["physicalLocation"] = physical_origin
+    elif uri is not None:
         physical: dict = {"artifactLocation": {"uri": uri, "index": artifact}}
         position = index.find(finding.focus_node) if index is not None else None
         if position is not None:
@@ -160,7 +183,9 @@ def sarif_log(
             artifacts.append(entry)
             text = (source_texts or {}).get(report.source or "")
             index = SourceIndex(text) if text is not None else None
-        results += [_result(f, rule_index, artifact, uri, index) for f in report.findings]
+        results += [
+            _result(f, rule_index, artifact, uri, index, _origin(report, f, artifacts)) for f in report.findings
+        ]
         for error in report.errors:
             notification: dict = {
                 "level": "error",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 
 from advisor.importers.documents import Source
@@ -201,3 +202,9 @@ def test_utf16_and_utf8_byte_order_marks_are_read() -> None:
     for data in (b"\xff\xfe" + text.encode("utf-16-le"), b"\xef\xbb\xbf" + text.encode(), text.encode()):
         result = import_inventory([Source("vms.json", data)])
         assert subjects_of_type(result, "VirtualMachine") == ["urn:hv-advisor:vm:abc@hv01"]
+
+
+def test_the_cluster_estate_gives_its_expected_graph() -> None:
+    """The whole 3-node cluster with its DR host (tests/importers/data/expected-cluster.ttl, reviewed by hand)."""
+    expected = {str(q.triple) for q in ox.parse(path=str(DATA / "expected-cluster.ttl"), format=ox.RdfFormat.TURTLE)}
+    assert triples(import_folder(RAW_51)) == expected

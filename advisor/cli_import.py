@@ -1,0 +1,119 @@
+"""`advisor import`: inventory documents (raw cmdlet exports, the collector's file) and an overlay -> RDF;
+and the inventory route of `advisor validate` (`advisor validate exports/ --overlay site.toml`).
+
+Exit statuses as for validate: 0 imported, 2 for bad input (nothing is written). Import warnings go to
+standard error; they are also in the graph, where validation reports them as IMP-00N findings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+
+from advisor.batch import BatchOptions, FileError, FileResult
+from advisor.errors import AdvisorError, InputError
+from advisor.importers.inputs import Limit, environment_name, import_paths, parsed_graph, split_arguments
+from advisor.policy import apply_policy
+from advisor.validation import validate
+
+OUTPUT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "n-triples": ox.RdfFormat.N_TRIPLES}
+CLI_MAX_BYTES = 2 * 1024**3
+LIMIT = Limit(CLI_MAX_BYTES, "--max-bytes")
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    """The whole file or nothing: written beside the target, then renamed over it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def import_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="Inventory documents: the collector's file, ConvertTo-Json or Export-Csv of the Hyper-V and cluster "
+            "cmdlets, or folders of them (recognised by content, not by name).",
+            show_default=False,
+        ),
+    ],
+    overlay: Annotated[
+        list[Path] | None,
+        typer.Option("--overlay", help="What PowerShell cannot know: a TOML overlay or an RDF file; may be repeated."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the graph here (default standard output).")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="turtle, json-ld or n-triples.")
+    ] = "turtle",
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", min=1, help="Largest input file read, in bytes (default 2 GiB).")
+    ] = CLI_MAX_BYTES,
+) -> None:
+    """Import inventory documents into a graph of the hv: vocabulary; exit 0, or 2 for bad input (nothing written)."""
+    if output_format not in OUTPUT_FORMATS:
+        raise InputError(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
+    limit = Limit(max_bytes, "--max-bytes")
+    graphs, _, files = split_arguments(inputs, limit)
+    if graphs:
+        raise InputError(f"{graphs[0]}: not an inventory document or a folder of them (an RDF graph needs no import)")
+    result = import_paths(files, overlay or (), limit)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning.rule_id}: {warning.text}", err=True)
+    content = result.serialize(OUTPUT_FORMATS[output_format])
+    if output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        _write_atomically(output, content)
+    typer.echo(f"Imported {len(result.triples)} triples from {len(files)} file(s), {len(result.warnings)} warning(s).",
+               err=True)
+
+
+def split_validate_inputs(arguments: Sequence[str]) -> tuple[list[str], list[str], list[Path]]:
+    """For `advisor validate`: (RDF arguments, inventory arguments, inventory files)."""
+    return split_arguments(arguments, LIMIT)
+
+
+def validate_inventory(
+    arguments: Sequence[str], files: Sequence[Path], overlays: Sequence[Path], options: BatchOptions
+) -> FileResult:
+    """The inventory arguments imported together (with the overlays) and validated as one environment."""
+    name = environment_name(arguments)
+    try:
+        result = import_paths(files, overlays, LIMIT)
+        report = validate(
+            parsed_graph(result, name),
+            as_of=options.as_of,
+            engine=options.engine,
+            parameters=options.parameters,
+            inventory=options.inventory,
+        )
+        report = apply_policy(report, options.policy)
+        report.origins = {iri: (origin.file, origin.line) for iri, origin in result.origins.items()}
+    except AdvisorError as error:
+        line = error.details.get("line")
+        return FileResult(name, error=FileError(error.code, error.message, line if isinstance(line, int) else None))
+    except OSError as error:
+        return FileResult(name, error=FileError("unreadable", f"cannot read the file: {error.strerror or error}"))
+    return FileResult(name, report=report)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the `advisor` app."""
+    app.command("import")(import_command)
