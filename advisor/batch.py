@@ -23,7 +23,7 @@ from pathlib import Path
 from advisor.encoding import decode_text
 from advisor.errors import AdvisorError, UnsupportedEncodingError
 from advisor.knowledge import knowledge_base
-from advisor.loading import EXTENSIONS, ParsedGraph, RdfFormat, parse_file
+from advisor.loading import EXTENSIONS, ParsedGraph, RdfFormat, SizeLimit, parse_file
 from advisor.policy import Policy, apply_policy, waiver_nodes_in
 from advisor.render import get_format, render, render_many
 from advisor.render.common import InputError
@@ -75,6 +75,7 @@ class BatchOptions:
     parameters: RuleParameters = field(default_factory=RuleParameters)
     policy: Policy = field(default_factory=Policy)
     inventory: bool = True  # build the environment's inventory (the output format shows it)
+    size_limit: SizeLimit | None = None  # the largest file read (default: the setting max_body_bytes)
 
 
 # ---------------------------------------------------------------- inputs
@@ -189,7 +190,7 @@ def validate_path(path: Path, options: BatchOptions) -> FileResult:
     started = time.perf_counter()
     report, error, nodes = None, None, frozenset()
     try:
-        graph = parse_file(path, options.input_format)
+        graph = parse_file(path, options.input_format, size_limit=options.size_limit)
         report = validate(
             graph,
             as_of=options.as_of,

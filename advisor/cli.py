@@ -41,6 +41,7 @@ from advisor.catalog import Rule
 from advisor.cli_history import register as register_history
 from advisor.cli_import import register as register_import
 from advisor.cli_import import split_validate_inputs, validate_inventory
+from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
 from advisor.cli_whatif import register as register_what_if
 from advisor.errors import AdvisorError, InputError, KnowledgeBaseError, NotFoundError
 from advisor.knowledge import knowledge_base
@@ -169,6 +170,7 @@ def validate(
     ] = None,
     engine: Annotated[str, typer.Option(help="fast (default) or reference (stock pySHACL).")] = "fast",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     overlay: Annotated[
         list[Path] | None,
         typer.Option("--overlay", help="With inventory inputs: a TOML overlay or an RDF file; may be repeated."),
@@ -205,6 +207,7 @@ def validate(
         parameters=active.rule_parameters(),
         policy=active,
         inventory=get_format(output_format).shows_inventory,
+        size_limit=size_limit(max_bytes),
     )
     started = time.perf_counter()
     show_progress = collected.batch and not quiet and sys.stderr.isatty() and len(collected.files) > 1
@@ -358,6 +361,7 @@ def query(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="Input format when the extension does not tell.")
     ] = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Run a read-only SPARQL query over a graph and the ontology (prefixes hv:, hvs:, rdfs:, ... predeclared)."""
     from advisor import query as sparql_query
@@ -369,7 +373,9 @@ def query(
     inspect_query(text)
     if not file.is_file():
         raise InputError(f"{file}: no such file")
-    graph = parse_file(file, format_from_label(input_format) if input_format else None)
+    graph = parse_file(
+        file, format_from_label(input_format) if input_format else None, size_limit=size_limit(max_bytes)
+    )
     store = sparql_query.query_store(graph, derived=derived, as_of=_as_of(as_of))
     result = sparql_query.run_query(store, text)
     if result.truncated:

@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("info", description="Log level of the service (critical, error, warning, info, debug).")
 
-    max_body_bytes: int = Field(10 * 1024 * 1024, description="Largest request body or input file accepted, in bytes.")
+    max_body_bytes: int = Field(
+        10 * 1024 * 1024,
+        description="Largest request body the service accepts, in bytes (the CLI's limit for files: --max-bytes).",
+    )
     max_triples: int = Field(2_000_000, description="Most triples one graph may hold.")
     max_literal_length: int = Field(65_536, description="Longest literal accepted, in characters.")
     max_nesting_depth: int = Field(
@@ -68,3 +71,9 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def setting_hint(name: str) -> str:
+    """How to raise a limit, as its error message says it: the setting and its environment variable."""
+    assert name in Settings.model_fields, name
+    return f"the setting {name} (ADVISOR_{name.upper()})"

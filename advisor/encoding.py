@@ -44,14 +44,15 @@ def detect(data: bytes) -> tuple[str, str | None, int]:
 
 
 def decode_text(data: bytes, *, source: str) -> str:
-    """The text of a file or body named `source` (for messages), without its byte-order mark.
+    """The text of `data`, without its byte-order mark. `source` is what messages call it, the subject of
+    their sentence: "the document", "estate.ttl: the file".
 
     Raises UnsupportedEncodingError naming the encoding found and, for bytes that are not UTF-8, where.
     """
     name, codec, skip = detect(data)
     if codec is None:
         raise UnsupportedEncodingError(
-            f"{source}: the file is in {name}, which is not read: save it as {READABLE}", encoding=name
+            f"{source} is in {name}, which is not read: save it as {READABLE}", encoding=name
         )
     try:
         return data[skip:].decode(codec)
@@ -89,7 +90,7 @@ def _undecodable(
         found = f"not valid {name}"
         hint = f"the bytes at line {line}, column {column} are not {name}"
     return UnsupportedEncodingError(
-        f"{source}: the file is in {found} ({hint}): save it as {READABLE}",
+        f"{source} is in {found} ({hint}): save it as {READABLE}",
         encoding=name if name != "UTF-8" else "not UTF-8",
         line=line,
         column=column,
@@ -131,7 +132,7 @@ def _decode_declared(data: bytes, declared: str, source: str) -> str:
         info = None
     if info is None or not info._is_text_encoding or "<?xml".encode(info.name, errors="replace") != b"<?xml":  # type: ignore[attr-defined]
         raise UnsupportedEncodingError(
-            f"{source}: the XML declaration names the encoding {declared!r}, which is not read: save it as {READABLE}",
+            f"{source} declares the encoding {declared!r}, which is not read: save it as {READABLE}",
             encoding=declared,
         )
     try:

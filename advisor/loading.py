@@ -14,6 +14,7 @@ import json
 import re
 import sys
 import threading
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 
-from advisor.config import Settings, get_settings
+from advisor.config import Settings, get_settings, setting_hint
 from advisor.encoding import utf8_bytes, xml_utf8_bytes
 from advisor.errors import InputError, LimitExceededError, RDFSyntaxError, RefusedInputError, UnsupportedFormatError
 from advisor.namespaces import CONTEXT_IRI
@@ -172,24 +173,46 @@ class ParsedGraph:
         return self._count
 
 
+@dataclass(frozen=True)
+class SizeLimit:
+    """The largest input accepted, the limit's name (the `limit` of the error) and what raises it."""
+
+    maximum: int
+    limit: str = "max_body_bytes"
+    raised_by: str = field(default_factory=lambda: setting_hint("max_body_bytes"))
+
+    @classmethod
+    def of(cls, settings: Settings) -> SizeLimit:
+        """The service's limit: the setting max_body_bytes."""
+        return cls(settings.max_body_bytes)
+
+    def error(self, what: str, size: int, verb: str = "is") -> LimitExceededError:
+        return LimitExceededError(
+            f"{what} {verb} {size} bytes, more than the limit of {self.maximum} bytes; raise it with {self.raised_by}",
+            limit=self.limit,
+            maximum=self.maximum,
+        )
+
+
 def parse_bytes(
     data: bytes,
     fmt: RdfFormat,
     *,
     source: str | None = None,
     settings: Settings | None = None,
+    size_limit: SizeLimit | None = None,
 ) -> ParsedGraph:
-    """Parse one document safely; raises RDFSyntaxError, RefusedInputError or LimitExceededError."""
+    """Parse one document safely; raises RDFSyntaxError, RefusedInputError or LimitExceededError.
+
+    `size_limit` is the largest document accepted (default: the setting max_body_bytes).
+    """
     settings = settings or get_settings()
-    if len(data) > settings.max_body_bytes:
-        raise LimitExceededError(
-            f"the document is {len(data)} bytes, more than the limit of {settings.max_body_bytes}",
-            limit="max_body_bytes",
-            maximum=settings.max_body_bytes,
-        )
-    name = Path(source).name if source else "the document"
+    size_limit = size_limit or SizeLimit.of(settings)
+    if len(data) > size_limit.maximum:
+        raise size_limit.error("the document", len(data))
+    name = f"{Path(source).name}: the file" if source else "the document"
     if fmt is RdfFormat.JSON_LD:
-        data = _prepare_json_ld(utf8_bytes(data, source=name), settings)
+        data = _prepare_json_ld(utf8_bytes(data, source=name), settings, size_limit)
     elif fmt is RdfFormat.RDF_XML:
         _refuse_document_type_declaration(data)
         data = xml_utf8_bytes(data, source=name)
@@ -206,7 +229,7 @@ def parse_bytes(
     count = len(store)
     if count > settings.max_triples:
         raise LimitExceededError(
-            f"the graph has more than {settings.max_triples} triples",
+            f"the graph has more than {settings.max_triples} triples; raise it with {setting_hint('max_triples')}",
             limit="max_triples",
             maximum=settings.max_triples,
         )
@@ -214,17 +237,23 @@ def parse_bytes(
     return ParsedGraph(format=fmt, source=source, store=store, document=data, count=count)
 
 
-def parse_file(path: Path, fmt: RdfFormat | None = None, settings: Settings | None = None) -> ParsedGraph:
+def parse_file(
+    path: Path, fmt: RdfFormat | None = None, settings: Settings | None = None, size_limit: SizeLimit | None = None
+) -> ParsedGraph:
+    """Parse one local file; `size_limit` as for parse_bytes (the CLI gives its own, see --max-bytes)."""
     fmt = fmt or format_from_name(path.name)
     settings = settings or get_settings()
+    size_limit = size_limit or SizeLimit.of(settings)
+    data = read_file(path, size_limit)
+    return parse_bytes(data, fmt, source=str(path), settings=settings, size_limit=size_limit)
+
+
+def read_file(path: Path, size_limit: SizeLimit) -> bytes:
+    """The bytes of a local file, refused by its size before it is read when larger than the limit."""
     size = path.stat().st_size
-    if size > settings.max_body_bytes:
-        raise LimitExceededError(
-            f"{path.name} is {size} bytes, more than the limit of {settings.max_body_bytes}",
-            limit="max_body_bytes",
-            maximum=settings.max_body_bytes,
-        )
-    return parse_bytes(path.read_bytes(), fmt, source=str(path), settings=settings)
+    if size > size_limit.maximum:
+        raise size_limit.error(f"{path.name}: the file", size)
+    return path.read_bytes()
 
 
 def _check_literal_lengths(data: bytes, fmt: RdfFormat, store: ox.Store, settings: Settings) -> None:
@@ -243,7 +272,8 @@ def _check_literal_lengths(data: bytes, fmt: RdfFormat, store: ox.Store, setting
     longest = next(iter(store.query(query)))["longest"]
     if longest is not None and int(longest.value) > limit:
         raise LimitExceededError(
-            f"a literal of {longest.value} characters is longer than the limit of {limit}",
+            f"a literal of {longest.value} characters is longer than the limit of {limit}; "
+            f"raise it with {setting_hint('max_literal_length')}",
             limit="max_literal_length",
             maximum=limit,
         )
@@ -267,7 +297,8 @@ def _syntax_error(error: SyntaxError, source: str | None) -> RDFSyntaxError:
 
 def _nesting_error(settings: Settings, what: str = "the JSON document") -> LimitExceededError:
     return LimitExceededError(
-        f"{what} is nested deeper than the limit of {settings.max_nesting_depth} (max_nesting_depth)",
+        f"{what} is nested deeper than the limit of {settings.max_nesting_depth}; "
+        f"raise it with {setting_hint('max_nesting_depth')} (at most 500)",
         limit="max_nesting_depth",
         maximum=settings.max_nesting_depth,
     )
@@ -369,7 +400,7 @@ def bundled_context() -> dict:
     return json.loads(context_file().read_text(encoding="utf-8"))["@context"]
 
 
-def _prepare_json_ld(data: bytes, settings: Settings) -> bytes:
+def _prepare_json_ld(data: bytes, settings: Settings, size_limit: SizeLimit) -> bytes:
     """Check nesting depth, resolve the advisor's context from the bundle, refuse any other remote context."""
     try:
         document = json.loads(data)
@@ -394,7 +425,7 @@ def _prepare_json_ld(data: bytes, settings: Settings) -> bytes:
         resolved = resolver.node(document)
     except RecursionError:
         raise _nesting_error(settings) from None
-    _check_context_copies(len(data), resolver.copies, settings)
+    _check_context_copies(len(data), resolver.copies, size_limit)
     return json.dumps(resolved).encode("utf-8")
 
 
@@ -414,17 +445,17 @@ def _check_top_level(document: object) -> None:
             )
 
 
-def _check_context_copies(size: int, copies: int, settings: Settings) -> None:
+def _check_context_copies(size: int, copies: int, size_limit: SizeLimit) -> None:
     """Each reference to the advisor's context becomes a copy of it: beyond the first, the copies count
     against the size limit, or a few bytes per reference would grow into gigabytes."""
     context_size = len(json.dumps(bundled_context()))
     expanded = size + max(0, copies - 1) * context_size
-    if expanded > settings.max_body_bytes:
-        raise LimitExceededError(
+    if expanded > size_limit.maximum:
+        raise size_limit.error(
             f"the JSON-LD document names the advisor's context {copies} times; with the context in place of "
-            f"each it would be {expanded} bytes, more than the limit of {settings.max_body_bytes} (max_body_bytes)",
-            limit="max_body_bytes",
-            maximum=settings.max_body_bytes,
+            "each it",
+            expanded,
+            verb="would be",
         )
 
 

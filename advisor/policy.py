@@ -169,7 +169,7 @@ def _read_toml(path: Path) -> dict:
     except OSError as error:
         raise PolicyError(f"{path}: cannot read: {error.strerror}") from None
     try:
-        return tomllib.loads(decode_text(data, source=str(path)))
+        return tomllib.loads(decode_text(data, source=f"{path}: the file"))
     except tomllib.TOMLDecodeError as error:
         raise PolicyError(f"{path}: not valid TOML: {error}") from None
 

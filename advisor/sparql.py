@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from advisor.config import get_settings
+from advisor.config import get_settings, setting_hint
 from advisor.errors import InputError, LimitExceededError
 
 # ---------------------------------------------------------------- errors
@@ -145,7 +145,8 @@ def inspect_query(text: str, *, max_length: int | None = None, max_depth: int | 
     max_depth = settings.max_nesting_depth if max_depth is None else max_depth
     if len(text) > max_length:
         raise LimitExceededError(
-            f"the query has {len(text)} characters, more than the limit of {max_length} (sparql_max_query_length)",
+            f"the query has {len(text)} characters, more than the limit of {max_length}; "
+            f"raise it with {setting_hint('sparql_max_query_length')}",
             limit="sparql_max_query_length",
             maximum=max_length,
         )
@@ -318,7 +319,8 @@ def run_query(store: ox.Store, request: QueryRequest) -> bytes:
 
 def _too_many(maximum: int, what: str) -> ResultLimitError:
     return ResultLimitError(
-        f"the query returns more than {maximum} {what}: add a LIMIT, or narrow it down",
+        f"the query returns more than {maximum} {what}: add a LIMIT, or narrow it down "
+        f"(the limit is {setting_hint('sparql_max_results')})",
         limit="sparql_max_results",
         maximum=maximum,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from advisor.config import setting_hint
 from advisor.errors import InputError, LimitExceededError
 from api.problems import error_response
 
@@ -11,7 +12,9 @@ from api.problems import error_response
 def _too_large(maximum: int, size: int | None = None) -> LimitExceededError:
     said = f"the request body is {size} bytes, " if size is not None else "the request body is "
     return LimitExceededError(
-        f"{said}more than the limit of {maximum} bytes (max_body_bytes)", limit="max_body_bytes", maximum=maximum
+        f"{said}more than the limit of {maximum} bytes; raise it with {setting_hint('max_body_bytes')}",
+        limit="max_body_bytes",
+        maximum=maximum,
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import anyio
 import pyoxigraph as ox
 
-from advisor.config import Settings
+from advisor.config import Settings, setting_hint
 from advisor.diff import Drift, diff_reports
 from advisor.errors import AdvisorError, InputError, NotFoundError
 from advisor.knowledge import knowledge_base
@@ -360,7 +360,8 @@ class AdvisorService:
             raise InputError("the environment name is empty")
         if len(name) > self.settings.max_name_length:
             raise InputError(
-                f"the environment name has {len(name)} characters, more than {self.settings.max_name_length}",
+                f"the environment name has {len(name)} characters, more than the limit of "
+                f"{self.settings.max_name_length}; raise it with {setting_hint('max_name_length')}",
                 limit="max_name_length",
                 maximum=self.settings.max_name_length,
             )

@@ -22,6 +22,7 @@ from typing import Any
 
 import anyio
 
+from advisor.config import setting_hint
 from advisor.errors import AdvisorError, TimeLimitError
 
 log = logging.getLogger("advisor.service.workers")
@@ -194,7 +195,8 @@ class WorkerPool:
             worker = await asyncio.wait_for(self._idle.get(), wait)
         except TimeoutError:
             raise UnavailableError(
-                f"all {self.size} {self.name} workers stayed busy for {wait:g} s: try again later",
+                f"all {self.size} {self.name} workers stayed busy for {wait:g} s: try again later"
+                + (f" ({setting_hint(self._size_setting)} sets how many run at once)" if self._size_setting else ""),
                 limit=self._size_setting or None,
                 maximum=self.size,
             ) from None
@@ -207,7 +209,8 @@ class WorkerPool:
             return result
         except _Overrun as overrun:
             stage = stages[overrun.stage]
-            raise TimeLimitError(stage.message, limit=stage.setting, maximum=stage.seconds) from None
+            message = f"{stage.message}; raise the limit with {setting_hint(stage.setting)}"
+            raise TimeLimitError(message, limit=stage.setting, maximum=stage.seconds) from None
         except _Died:
             raise WorkerFailedError(f"the {self.name} worker stopped unexpectedly") from None
         except AdvisorError:

@@ -61,7 +61,10 @@ async def test_each_stage_has_its_own_limit(pool: WorkerPool) -> None:
     before = await pool.run(tasks.pid, stages=QUICK, wait=60)
     with pytest.raises(TimeLimitError) as caught:
         await pool.run(tasks.linger, "validating", 600.0, stages=stages, wait=60)
-    assert caught.value.message == "validating took too long"
+    assert caught.value.message == (
+        "validating took too long; "
+        "raise the limit with the setting validation_timeout_seconds (ADVISOR_VALIDATION_TIMEOUT_SECONDS)"
+    )
     assert (caught.value.details["limit"], caught.value.details["maximum"]) == ("validation_timeout_seconds", 0.3)
     assert not Path(f"/proc/{before}").exists()  # the overrunning worker was killed
     assert await pool.run(tasks.add, 1, 2, stages=QUICK, wait=60) == 3
