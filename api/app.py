@@ -19,7 +19,7 @@ from api.headers import SecurityHeadersMiddleware
 from api.limits import BodyLimitMiddleware
 from api.metrics import MetricsMiddleware
 from api.openapi import guard_responses, problem_validation_errors
-from api.routers import catalog, environments, health, pages, revisions, sparql, validate
+from api.routers import catalog, environments, health, pages, revisions, sparql, validate, whatif
 from api.service import AdvisorService
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -31,6 +31,7 @@ TAGS = [
     {"name": "Validation", "description": "Validate a graph without storing it."},
     {"name": "Environments", "description": "Stored graphs with their latest findings (an embedded RDF store)."},
     {"name": "SPARQL", "description": "Read-only SPARQL 1.1 Protocol endpoint over every stored graph."},
+    {"name": "What-if", "description": "What losing a site, host, cluster, volume or repository leaves restorable."},
     {"name": "Catalog", "description": "The rules, the ontology, the shapes and the JSON-LD context."},
     {"name": "Operations", "description": "Health, readiness and metrics."},
 ]
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(validate.router(report_types), dependencies=reads, responses=read_responses)
     app.include_router(environments.router(report_types, guard), dependencies=reads, responses=read_responses)
     app.include_router(revisions.router(report_types), dependencies=reads, responses=read_responses)
+    app.include_router(whatif.router(), dependencies=reads, responses=read_responses)
     app.include_router(sparql.router(), dependencies=reads, responses=read_responses)
     app.include_router(catalog.router(), dependencies=reads, responses=read_responses)
     app.include_router(health.router())

@@ -11,6 +11,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass
 from enum import StrEnum
 
+from advisor.namespaces import HV_IRI
 from advisor.whatif.facts import Facts, rules
 
 GIVEN = "given as lost"
@@ -200,6 +201,18 @@ def _broken(facts: Facts, states: dict[str, State]) -> list[BrokenDependency]:
                 step = parent[step]
             broken.append(BrokenDependency(named(system), named(target), tuple(named(n) for n in reversed(chain))))
     return broken
+
+
+def unrecoverable(facts: Facts, targets: list[Target]) -> list[str]:
+    """Only the systems losing the targets leaves unrecoverable (by name): the blast radius's question."""
+    lost = close(facts, targets)
+    systems = [n for n in lost if facts.is_a(n, HV_IRI + "ComputerSystem")]
+    gone = [
+        n
+        for n in systems
+        if not any(r not in lost for job in facts.covering.get(n, ()) for r in facts.repositories.get(job, ()))
+    ]
+    return sorted(gone, key=lambda n: (facts.name(n), n))
 
 
 def what_if(facts: Facts, targets: list[Target], as_of: dt.date) -> WhatIfResult:

@@ -7,6 +7,7 @@ blast radius asks one per site and per cluster) without going back to the store.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,14 +16,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from advisor.inventory import ensure_derived, key
+from advisor.inventory import key
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
-from advisor.namespaces import HV_IRI, PREFIXES
+from advisor.namespaces import HV_IRI, HVS_IRI, PREFIXES
 from advisor.validation import RuleParameters, build_store
 
 _HERE = Path(__file__).resolve().parent
 _QUERIES = _HERE / "queries"
+PROTECTION_DERIVATION = HVS_IRI + "ProtectionDerivation"
+_PROTECTED_BY = ox.NamedNode(HVS_IRI + "protectedBy")
 
 
 @dataclass(frozen=True)
@@ -127,12 +130,21 @@ def _utc(text: str) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
+def _unlabelled_name(node: str) -> str:
+    """A resource without a label is named as hvs:name names it: the last segment of its IRI."""
+    return "an unnamed resource" if node.startswith("_:") else re.sub(r"^.*[/#:]", "", node)
+
+
 def read_facts(store: ox.Store) -> Facts:
     """The facts of a store that holds the data, the ontology and the derived facts."""
     facts = Facts()
-    for node, class_iri, name in _select(store, query("nodes")):
+    for node, class_iri in _select(store, query("nodes")):
         facts.classes[node].add(class_iri)
-        facts.names[node] = name
+    for node, label in _select(store, query("labels")):
+        if node in facts.classes and (node not in facts.names or label < facts.names[node]):
+            facts.names[node] = label
+    for node in facts.classes:
+        facts.names.setdefault(node, _unlabelled_name(node))
     for step in rules().steps:
         taken: dict[str, list[str]] = defaultdict(list)
         for cause, lost in _select(store, step.edges):
@@ -155,11 +167,21 @@ def read_facts(store: ox.Store) -> Facts:
     return facts
 
 
+def add_protection(store: ox.Store, kb: KnowledgeBase | None = None) -> None:
+    """Derive hvs:protectedBy as the rules do (shapes/_derived.ttl), unless the store has it already (a
+    validation store, after the engine ran)."""
+    if next(iter(store.quads_for_pattern(None, _PROTECTED_BY, None)), None) is not None:
+        return
+    for derivation in (kb or knowledge_base()).plan.derivations:
+        if derivation.shape == PROTECTION_DERIVATION:
+            store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in store.query(derivation.query)])
+
+
 def prepared_store(graph: ParsedGraph, as_of: dt.date, kb: KnowledgeBase | None = None) -> ox.Store:
-    """The graph with the ontology and the derived facts every rule shares (the validation store, unvalidated)."""
+    """The graph with the ontology and the rules' protection facts: all a what-if reads."""
     kb = kb or knowledge_base()
     store = build_store(graph, kb, as_of, RuleParameters())
-    ensure_derived(store, (d.query for d in kb.plan.derivations))
+    add_protection(store, kb)
     return store
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.loading import ParsedGraph, RdfFormat, parse_bytes
 from advisor.whatif.engine import WhatIfResult, what_if
@@ -22,10 +24,20 @@ def what_if_graph(
 
 
 def what_if_document(
-    data: bytes, fmt: RdfFormat, specs: list[str], as_of: dt.date, source: str | None = None
+    data: bytes,
+    fmt: RdfFormat,
+    specs: list[str],
+    as_of: dt.date,
+    source: str | None = None,
+    *,
+    settings: Settings | None = None,
+    on_parsed: Callable[[], None] | None = None,
 ) -> WhatIfResult:
-    """The what-if of a document (parsed safely, offline); prefixed NODEs may use the document's prefixes."""
+    """The what-if of a document (parsed safely, offline, within the settings' limits); prefixed NODEs may use
+    the document's prefixes. `on_parsed` is called between parsing and the what-if (a worker's next stage)."""
     if not specs:
         raise InputError("name at least one lost element as KIND:NODE (for example site:ex:main)")
-    graph = parse_bytes(data, fmt, source=source)
+    graph = parse_bytes(data, fmt, source=source, settings=settings)
+    if on_parsed is not None:
+        on_parsed()
     return what_if_graph(graph, specs, as_of, document_prefixes(data, fmt))
