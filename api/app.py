@@ -19,7 +19,7 @@ from api.headers import SecurityHeadersMiddleware
 from api.limits import BodyLimitMiddleware
 from api.metrics import MetricsMiddleware
 from api.openapi import guard_responses, problem_validation_errors
-from api.routers import catalog, environments, health, pages, revisions, sparql, validate, whatif
+from api.routers import catalog, environments, health, imports, pages, revisions, sparql, validate, whatif
 from api.service import AdvisorService
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     reads = guard if settings.protect_reads else []
     read_responses = guard_responses(reads)
     app.include_router(validate.router(report_types), dependencies=reads, responses=read_responses)
+    app.include_router(imports.router(), dependencies=reads, responses=read_responses)
     app.include_router(environments.router(report_types, guard), dependencies=reads, responses=read_responses)
     app.include_router(revisions.router(report_types), dependencies=reads, responses=read_responses)
     app.include_router(whatif.router(), dependencies=reads, responses=read_responses)

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from advisor.loading import RdfFormat
 from api.deps import service_of, with_charset
 from api.inputs import read_graph
+from api.inventory import origins, read_inventory_graph, with_inventory
 from api.negotiation import negotiate
 from api.openapi import alternatives, graph_request_body, problems
 from api.params import AS_OF, FORMAT, IsoDate
@@ -22,7 +23,7 @@ def router(report_media_types: list[str]) -> APIRouter:
         description="Validates the graph against every rule and answers with the report, in the format the "
         "`Accept` header names: the JSON report contract (`application/json`, the default), a SHACL validation "
         "report (`text/turtle`, `application/ld+json`), SARIF, HTML, Markdown, CSV and more. Nothing is stored.",
-        openapi_extra=graph_request_body(),
+        openapi_extra=with_inventory(graph_request_body()),
         responses={
             200: alternatives(report_media_types, "The validation report.", ReportContract),
             **problems(400, 406, 413, 415, 422, 503),
@@ -33,8 +34,11 @@ def router(report_media_types: list[str]) -> APIRouter:
     ) -> Response:
         service = service_of(request)
         media_type = negotiate(request.headers.get("accept"), service.report_media_types())
-        document = await read_graph(request, service.settings, fmt)
+        inventory = await read_inventory_graph(request, service.settings)
+        document = inventory[0] if inventory is not None else await read_graph(request, service.settings, fmt)
         checked = await service.check(document, as_of)
+        if inventory is not None:  # findings point at the inventory file and line of their object
+            checked.report.origins = origins(inventory[1])
         body = await service.render(checked.report, media_type, document.text())
         return Response(body, media_type=with_charset(media_type))
 

@@ -1,0 +1,129 @@
+"""Inventory documents in a request: the collector's file (or one cmdlet export) as the raw body, or several
+files and overlays as multipart/form-data. Imported in a thread, within the service's limits; the graph
+then goes the way of any uploaded graph (validation, environments)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import anyio
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from advisor.config import Settings
+from advisor.errors import InputError, LimitExceededError
+from advisor.importers import ImportResult, Source, import_inventory
+from advisor.importers.collector import MEDIA_TYPE, schema_file
+from advisor.loading import RdfFormat
+from api.inputs import FILE_FIELD, MULTIPART, GraphInput, media_type_of, read_graph
+from api.openapi import EXAMPLES
+
+INVENTORY_FIELD = "inventory"
+OVERLAY_FIELD = "overlay"
+MAX_FILES = 200
+UPLOADED = "inventory.json"
+
+
+async def _form_sources(request: Request, settings: Settings) -> tuple[list[Source], list[Source]] | None:
+    form = await request.form(max_files=MAX_FILES, max_fields=MAX_FILES + 4, max_part_size=settings.max_body_bytes)
+    inventories = [u for u in form.getlist(INVENTORY_FIELD) if isinstance(u, UploadFile)]
+    if not inventories:
+        return None
+    overlays = [u for u in form.getlist(OVERLAY_FIELD) if isinstance(u, UploadFile)]
+
+    async def source(upload: UploadFile, index: int, default: str) -> Source:
+        data = await upload.read()
+        await upload.close()
+        return Source(upload.filename or f"{default}-{index}", data)
+
+    return (
+        [await source(u, i, "inventory") for i, u in enumerate(inventories, start=1)],
+        [await source(u, i, "overlay") for i, u in enumerate(overlays, start=1)],
+    )
+
+
+async def read_inventory(request: Request, settings: Settings) -> tuple[list[Source], list[Source]] | None:
+    """The inventory documents and overlays of the request, or None when it carries a graph instead."""
+    media_type = media_type_of(request)
+    if media_type == MEDIA_TYPE:
+        data = await request.body()
+        if not data.strip():
+            raise InputError("the inventory is empty: the request carries no document")
+        return [Source(UPLOADED, data)], []
+    if media_type == MULTIPART:
+        return await _form_sources(request, settings)
+    return None
+
+
+async def import_request(sources: list[Source], overlays: list[Source], settings: Settings) -> ImportResult:
+    result = await anyio.to_thread.run_sync(import_inventory, sources, overlays)
+    if len(result.triples) > settings.max_triples:
+        raise LimitExceededError(
+            f"the imported graph has {len(result.triples)} triples, more than the limit of {settings.max_triples} "
+            "(max_triples)",
+            limit="max_triples",
+            maximum=settings.max_triples,
+        )
+    return result
+
+
+def as_graph_input(result: ImportResult, sources: list[Source]) -> GraphInput:
+    """The imported graph as an uploaded N-Triples document, named after the first inventory file."""
+    data = result.serialize(RdfFormat.N_TRIPLES.oxigraph)
+    return GraphInput(data=data, format=RdfFormat.N_TRIPLES, source=sources[0].name)
+
+
+def origins(result: ImportResult) -> dict[str, tuple[str, int | None]]:
+    return {iri: (origin.file, origin.line) for iri, origin in result.origins.items()}
+
+
+async def read_inventory_graph(request: Request, settings: Settings) -> tuple[GraphInput, ImportResult] | None:
+    """For routes that take a graph: an inventory in the request, imported; None when there is none."""
+    found = await read_inventory(request, settings)
+    if found is None:
+        return None
+    result = await import_request(*found, settings)
+    return as_graph_input(result, found[0]), result
+
+
+def inventory_example() -> dict:
+    """The collector document of the 3-node cluster example, for the OpenAPI document (Swagger UI's "Try it")."""
+    return json.loads((EXAMPLES / "inventory.json").read_text(encoding="utf-8"))
+
+
+def with_inventory(extra: dict) -> dict:
+    """A graph route's request body, plus the inventory forms: the collector's document as the raw body, or
+    multipart with `inventory` files (any number) and `overlay` files."""
+    extra = copy.deepcopy(extra)
+    content = extra["requestBody"]["content"]
+    content[MEDIA_TYPE] = {
+        "schema": {"type": "object", "description": "An inventory document: the collector's file "
+                   f"({schema_file().name}) or the JSON of one cmdlet export."},
+        "example": inventory_example(),
+    }
+    form = content[MULTIPART]["schema"]
+    form.pop("required", None)
+    form["anyOf"] = [{"required": [FILE_FIELD]}, {"required": [INVENTORY_FIELD]}]
+    form["properties"][INVENTORY_FIELD] = {
+        "type": "array",
+        "items": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"},
+        "description": "Inventory documents (collector files, ConvertTo-Json or Export-Csv of the cmdlets), "
+        "imported together as one environment; instead of `file`.",
+    }
+    form["properties"][OVERLAY_FIELD] = {
+        "type": "array",
+        "items": {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"},
+        "description": "Overlays (TOML, or RDF against the importer's IRIs) applied to the inventory.",
+    }
+    extra["requestBody"]["description"] += (
+        f" Or an inventory: the collector's document as {MEDIA_TYPE}, or `inventory` and `overlay` files in "
+        "multipart/form-data (docs/import.md)."
+    )
+    return extra
+
+
+async def graph_or_inventory(request: Request, settings: Settings, format_label: str | None) -> GraphInput:
+    """The request's graph: an inventory imported, or else an RDF document as api.inputs reads it."""
+    found = await read_inventory_graph(request, settings)
+    return found[0] if found is not None else await read_graph(request, settings, format_label)
