@@ -402,8 +402,8 @@ $VeeamJobTypes = @{
 }
 
 function Get-VeeamObjects($Job) {
-    # What a job includes or excludes (Get-VBRJobObject); Type is Include or Exclude [use], the object's kind
-    # comes from Object.Type and its host from Object.Host.Name [U].
+    # What a job includes or excludes (Get-VBRJobObject -Job: its reference page was not checked [U]); Type is
+    # Include or Exclude [use], the object's kind comes from Object.Type and its host from Object.Host.Name [U].
     $objects = [System.Collections.Generic.List[object]]::new()
     foreach ($item in @(Get-VBRJobObject -Job $Job)) {
         $kind = "$($item.Object.Type)"
@@ -498,8 +498,9 @@ function Get-VeeamSection {
 
 function Get-WindowsServerBackupSection {
     # Windows Server Backup: one policy per computer (Get-WBPolicy returns $null when none is set, per its
-    # documentation). Object property names (VMName, MountPath, Label, TargetPath, LastSuccessfulBackupTime) [use];
-    # that Get-WBSystemState and Get-WBBareMetalRecovery return $true when the policy includes them [U].
+    # documentation). Object property names (VMName, MountPath, Label, TargetPath, LastSuccessfulBackupTime) [use].
+    # Get-WBBareMetalRecovery returns a Boolean [doc], and bare metal recovery includes the system state
+    # (Add-WBBareMetalRecovery documentation); that Get-WBSystemState returns a Boolean too is [U].
     if (-not (Get-Command -Name 'Get-WBPolicy' -ErrorAction SilentlyContinue)) { return $null }
     $policy = Get-WBPolicy
     if ($null -eq $policy) {
@@ -512,7 +513,7 @@ function Get-WindowsServerBackupSection {
         ComputerName = $env:COMPUTERNAME
         VirtualMachines = [string[]]@(Get-WBVirtualMachine -Policy $policy | ForEach-Object { "$($_.VMName)" })
         Volumes = [string[]]@(Get-WBVolume -Policy $policy | ForEach-Object { "$($_.MountPath)" })
-        SystemState = [bool](Get-WBSystemState -Policy $policy)
+        SystemState = ([bool](Get-WBSystemState -Policy $policy) -or [bool](Get-WBBareMetalRecovery -Policy $policy))
         BareMetalRecovery = [bool](Get-WBBareMetalRecovery -Policy $policy)
         TargetLabel = $(if ($target) { ConvertTo-Text $target.Label } else { $null })
         TargetPath = $(if ($target) { ConvertTo-Text $target.TargetPath } else { $null })
