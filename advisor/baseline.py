@@ -14,6 +14,7 @@ from pathlib import Path
 
 from advisor.batch import FileResult
 from advisor.config import get_settings
+from advisor.encoding import decode_text
 from advisor.errors import InputError, LimitExceededError
 from advisor.report import Finding, Severity
 
@@ -126,9 +127,7 @@ def _from_sarif(log: dict, source: str) -> list[BaselineFinding]:
 def parse_baseline(data: bytes, source: str) -> Baseline:
     """A baseline from the bytes of a JSON report (one, or a batch's list) or a SARIF log."""
     try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise _fail(source, "the file", "not UTF-8 text") from None
+        document = json.loads(decode_text(data, source=f"{source}: the file"))
     except json.JSONDecodeError as error:
         raise InputError(
             f"{source}: not JSON at line {error.lineno}, column {error.colno}: {error.msg}",

@@ -16,9 +16,11 @@ import typer
 
 from advisor.baseline import BaselineFinding, load_baseline
 from advisor.batch import FailOn
+from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
 from advisor.diff import Drift, Side, diff_findings, diff_graphs, fails, side_of, standing
-from advisor.errors import InputError
-from advisor.loading import format_from_label, parse_file
+from advisor.encoding import decode_text
+from advisor.errors import InputError, UnsupportedEncodingError
+from advisor.loading import SizeLimit, format_from_label, parse_file
 from advisor.render.drift import DRIFT_FORMATS, render_drift
 from advisor.report import Severity
 from advisor.validation import validate
@@ -42,8 +44,8 @@ def _is_report(path: Path) -> bool:
     if path.suffix.lower() == ".sarif":
         return True
     try:
-        document = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, OSError):
+        document = json.loads(decode_text(path.read_bytes(), source=f"{path}: the file"))
+    except (UnsupportedEncodingError, json.JSONDecodeError, OSError):
         return True  # load_baseline names the fault
     items = document if isinstance(document, list) else [document]
     return all(isinstance(i, dict) and ("findings" in i or "runs" in i or "error" in i) for i in items)
@@ -53,10 +55,10 @@ def _report_side(path: Path) -> State:
     baseline = load_baseline(path)
     score = None
     try:
-        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+        document = json.loads(decode_text(path.read_bytes(), source=f"{path}: the file"))
         if isinstance(document, dict) and isinstance(document.get("score"), int | float):
             score = float(document["score"])
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnsupportedEncodingError, json.JSONDecodeError):
         pass
     counts = {s.value: 0 for s in Severity}
     for finding in baseline.findings.values():
@@ -64,13 +66,13 @@ def _report_side(path: Path) -> State:
     return State(Side(str(path), score, counts), list(baseline.findings.values()), None)
 
 
-def load_state(path: Path, as_of: dt.date, input_format: str | None) -> State:
+def load_state(path: Path, as_of: dt.date, input_format: str | None, limit: SizeLimit | None = None) -> State:
     """A graph (validated as of the date) or an earlier report."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     if input_format is None and _is_report(path):
         return _report_side(path)
-    graph = parse_file(path, format_from_label(input_format) if input_format else None)
+    graph = parse_file(path, format_from_label(input_format) if input_format else None, size_limit=limit)
     triples = list(graph.triples)
     report = validate(graph, as_of=as_of, inventory=False)
     return State(side_of(report, str(path)), standing(report.findings), triples)
@@ -90,6 +92,7 @@ def diff_command(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="Format of both graphs when their extensions do not tell.")
     ] = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """What changed between two states of an estate: new, fixed and unchanged findings, resources added, removed
     and changed. Exit 1 when a new finding is at or above --fail-on, else 0; 2 for bad input."""
@@ -99,7 +102,8 @@ def diff_command(
         date = dt.date.fromisoformat(as_of) if as_of is not None else dt.date.today()
     except ValueError:
         raise InputError(f"--as-of must be a date as YYYY-MM-DD, not {as_of!r}") from None
-    before, after = load_state(old, date, input_format), load_state(new, date, input_format)
+    limit = size_limit(max_bytes)
+    before, after = load_state(old, date, input_format, limit), load_state(new, date, input_format, limit)
     graphs = before.triples is not None and after.triples is not None
     drift = Drift(
         before.side,

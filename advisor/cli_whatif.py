@@ -10,9 +10,9 @@ from typing import Annotated
 
 import typer
 
-from advisor.config import get_settings
-from advisor.errors import InputError, LimitExceededError
-from advisor.loading import format_from_label, format_from_name
+from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
+from advisor.errors import InputError
+from advisor.loading import format_from_label, format_from_name, read_file
 from advisor.whatif.output import RENDERERS, render
 from advisor.whatif.run import what_if_document
 
@@ -41,6 +41,7 @@ def what_if_command(
     input_format: Annotated[
         str | None, typer.Option("--input-format", help="Input format when the extension does not tell.")
     ] = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """What if these elements were lost? Exit 1 when some system would be unrecoverable, else 0; 2 for bad input."""
     if output_format not in RENDERERS:
@@ -52,14 +53,8 @@ def what_if_command(
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     fmt = format_from_label(input_format) if input_format else format_from_name(file.name)
-    limit = get_settings().max_body_bytes
-    if file.stat().st_size > limit:
-        raise LimitExceededError(
-            f"{file.name} is {file.stat().st_size} bytes, more than the limit of {limit} (max_body_bytes)",
-            limit="max_body_bytes",
-            maximum=limit,
-        )
-    result = what_if_document(file.read_bytes(), fmt, lose, date, source=str(file))
+    limit = size_limit(max_bytes)
+    result = what_if_document(read_file(file, limit), fmt, lose, date, source=str(file), size_limit=limit)
     sys.stdout.write(render(result, output_format))
     sys.stdout.flush()
     raise typer.Exit(EXIT_UNRECOVERABLE if result.any_unrecoverable else 0)

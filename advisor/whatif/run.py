@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from advisor.config import Settings
 from advisor.errors import InputError
-from advisor.loading import ParsedGraph, RdfFormat, parse_bytes
+from advisor.loading import ParsedGraph, RdfFormat, SizeLimit, parse_bytes
 from advisor.whatif.engine import WhatIfResult, what_if
 from advisor.whatif.facts import graph_facts
 from advisor.whatif.select import document_prefixes, resolve_all
@@ -32,12 +32,13 @@ def what_if_document(
     *,
     settings: Settings | None = None,
     on_parsed: Callable[[], None] | None = None,
+    size_limit: SizeLimit | None = None,
 ) -> WhatIfResult:
     """The what-if of a document (parsed safely, offline, within the settings' limits); prefixed NODEs may use
     the document's prefixes. `on_parsed` is called between parsing and the what-if (a worker's next stage)."""
     if not specs:
         raise InputError("name at least one lost element as KIND:NODE (for example site:ex:main)")
-    graph = parse_bytes(data, fmt, source=source, settings=settings)
+    graph = parse_bytes(data, fmt, source=source, settings=settings, size_limit=size_limit)
     if on_parsed is not None:
         on_parsed()
     return what_if_graph(graph, specs, as_of, document_prefixes(data, fmt))

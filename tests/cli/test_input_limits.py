@@ -81,3 +81,15 @@ def test_a_limit_from_the_settings_names_the_setting_and_its_variable(tmp_path: 
         f"error: {path}: the graph has more than 3 triples; "
         "raise it with the setting max_triples (ADVISOR_MAX_TRIPLES)\n"
     )
+
+
+def test_what_if_and_diff_take_max_bytes(cli, tmp_path: Path) -> None:
+    path = tmp_path / "clean.ttl"
+    path.write_text(CLEAN_TTL, encoding="utf-8")
+    size = path.stat().st_size
+    said = f"error: clean.ttl: the file is {size} bytes, more than the limit of 10 bytes; raise it with --max-bytes\n"
+    what_if = cli("what-if", path, "--lose", "host:HV01", "--as-of", AS_OF, "--max-bytes", 10)
+    assert (what_if.returncode, what_if.stderr) == (2, said)
+    diff = cli("diff", path, path, "--as-of", AS_OF, "--max-bytes", 10)
+    assert (diff.returncode, diff.stderr) == (2, said)
+    assert cli("diff", path, path, "--as-of", AS_OF, "--max-bytes", size).returncode == 0  # the near miss

@@ -102,3 +102,23 @@ def test_a_waiver_file_in_utf32_exits_2_naming_it(cli, tmp_path: Path) -> None:
     run = cli("validate", "estate.ttl", "--waivers", waivers)
     assert run.returncode == 2
     assert run.stderr == f"error: {waivers}: the file is in UTF-32 LE, which is not read: {READABLE}\n"
+
+
+def test_a_baseline_report_redirected_with_powershell_is_read(cli, tmp_path: Path) -> None:
+    """`advisor validate estate.ttl -f json > baseline.json` in PowerShell 5.1 writes the report in UTF-16 LE."""
+    (tmp_path / "estate.ttl").write_text(win.TURTLE, encoding="utf-8")
+    report = cli("validate", "estate.ttl", "--as-of", AS_OF, "--format", "json")
+    assert report.returncode == 1
+    (tmp_path / "baseline.json").write_bytes(win.utf16_le(report.stdout))
+    run = cli("validate", "estate.ttl", "--as-of", AS_OF, "--baseline", "baseline.json", "--quiet")
+    assert run.returncode == 0, run.stderr  # the finding is in the baseline: nothing new fails
+    diff = cli("diff", "baseline.json", "estate.ttl", "--as-of", AS_OF, "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+
+
+def test_a_baseline_in_utf32_exits_2_naming_it(cli, tmp_path: Path) -> None:
+    (tmp_path / "estate.ttl").write_text(win.TURTLE, encoding="utf-8")
+    (tmp_path / "baseline.json").write_bytes(win.utf32_le('{"findings": []}'))
+    run = cli("validate", "estate.ttl", "--as-of", AS_OF, "--baseline", "baseline.json")
+    assert run.returncode == 2
+    assert run.stderr == f"error: baseline.json: the file is in UTF-32 LE, which is not read: {READABLE}\n"
