@@ -75,6 +75,7 @@ class BatchOptions:
     parameters: RuleParameters = field(default_factory=RuleParameters)
     policy: Policy = field(default_factory=Policy)
     inventory: bool = True  # build the environment's inventory (the output format shows it)
+    blast_radius: bool = False  # what losing each site or cluster leaves unrecoverable (the format shows it)
     size_limit: SizeLimit | None = None  # the largest file read (default: the setting max_body_bytes)
 
 
@@ -197,6 +198,7 @@ def validate_path(path: Path, options: BatchOptions) -> FileResult:
             engine=options.engine,
             parameters=options.parameters,
             inventory=options.inventory,
+            blast_radius=options.blast_radius,
         )
         report = apply_policy(report, options.policy)
         if options.policy.waivers:  # reading the triples back parses the document again

@@ -207,6 +207,7 @@ def validate(
         parameters=active.rule_parameters(),
         policy=active,
         inventory=get_format(output_format).shows_inventory,
+        blast_radius=get_format(output_format).shows_blast_radius,
         size_limit=size_limit(max_bytes),
     )
     started = time.perf_counter()

@@ -69,6 +69,21 @@ class RuleError(BaseModel):
     message: str
 
 
+class Resource(BaseModel):
+    iri: str = Field(description="Full IRI (or blank node id).")
+    label: str
+
+
+class BlastRadius(BaseModel):
+    """What losing one site or one cluster alone would leave unrecoverable (a what-if, docs/what-if.md)."""
+
+    kind: str = Field(description="site or cluster")
+    iri: str
+    label: str
+    unrecoverable_count: int = Field(description="Systems that would be lost with no backup left.")
+    unrecoverable: list[Resource]
+
+
 class Report(BaseModel):
     conforms: bool = Field(description="True when no finding of severity violation stands (waived ones do not count).")
     findings: list[Finding]
@@ -84,6 +99,7 @@ class Report(BaseModel):
     # line) where an imported inventory described it: reports point there rather than into the graph's text
     rule_seconds: dict[str, float] = Field(default_factory=dict, exclude=True)
     inventory: Inventory = Field(default_factory=Inventory, exclude=True)
+    blast_radius: list[BlastRadius] | None = Field(None, exclude=True)  # for the formats that show it
 
     def counts(self) -> dict[str, int]:
         counts = {severity.value: 0 for severity in Severity}
@@ -109,6 +125,8 @@ class Report(BaseModel):
         }
         if self.errors:
             body["errors"] = [e.model_dump(mode="json") for e in self.errors]
+        if self.blast_radius is not None:
+            body["blast_radius"] = [b.model_dump(mode="json") for b in self.blast_radius]
         return body
 
 

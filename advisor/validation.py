@@ -18,7 +18,7 @@ from advisor.inventory import Inventory, build_inventory
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
 from advisor.namespaces import HV_IRI, HVS_IRI, VALIDATION_CONTEXT_IRI
-from advisor.report import Report, conforms
+from advisor.report import BlastRadius, Report, conforms
 
 EngineName = TypingLiteral["fast", "reference"]
 _XSD = str(XSD)
@@ -100,11 +100,13 @@ def validate(
     parameters: RuleParameters | None = None,
     kb: KnowledgeBase | None = None,
     inventory: bool = True,
+    blast_radius: bool = False,
 ) -> Report:
     """Validate one parsed graph with every rule; the as-of date defaults to today.
 
     `inventory=False` skips the inventory of the environment (its structure, for the HTML and Markdown
-    reports' summary and diagram), which the other formats do not show.
+    reports' summary and diagram), which the other formats do not show. `blast_radius=True` adds what losing
+    each site and each cluster would leave unrecoverable (advisor.whatif), for the formats that show it.
     """
     kb = kb or knowledge_base()
     as_of = as_of or dt.date.today()
@@ -124,5 +126,11 @@ def validate(
         source=graph.source,
         rule_seconds=output.rule_seconds,
         inventory=build_inventory(store, (d.query for d in kb.plan.derivations)) if inventory else Inventory(),
+        blast_radius=_blast_radius(store, kb) if blast_radius else None,
     )
 
+
+def _blast_radius(store: ox.Store, kb: KnowledgeBase) -> list[BlastRadius]:
+    from advisor.whatif.blast import store_blast_radius  # the what-if engine builds on this module
+
+    return store_blast_radius(store, kb)

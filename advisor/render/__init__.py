@@ -34,6 +34,7 @@ class OutputFormat:
     description: str = ""
     reports_input_errors: bool = False  # render_many takes input_errors: the inputs that produced no report
     shows_inventory: bool = False  # shows the environment's structure (Report.inventory): summary, diagram
+    shows_blast_radius: bool = False  # shows what losing each site or cluster leaves unrecoverable
 
 
 def _json_one(report: Report, *, source_text: str | None = None) -> bytes:
@@ -57,7 +58,17 @@ def register(output_format: OutputFormat) -> None:
 
 
 register(OutputFormat("text", "text/plain", ".txt", _text_one, None, "for a person at a terminal"))
-register(OutputFormat("json", "application/json", ".json", _json_one, _json_many, "the stable report contract"))
+register(
+    OutputFormat(
+        "json",
+        "application/json",
+        ".json",
+        _json_one,
+        _json_many,
+        "the stable report contract",
+        shows_blast_radius=True,
+    )
+)
 register(
     OutputFormat(
         "markdown",
@@ -67,6 +78,7 @@ register(
         render_markdown_many,
         "for tickets and wikis",
         shows_inventory=True,
+        shows_blast_radius=True,
     )
 )
 register(
@@ -78,6 +90,7 @@ register(
         render_html_many,
         "one self-contained page with a diagram",
         shows_inventory=True,
+        shows_blast_radius=True,
     )
 )
 register(OutputFormat("shacl", "text/turtle", ".ttl", render_shacl, render_shacl_many, "W3C SHACL validation report"))

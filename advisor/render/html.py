@@ -138,6 +138,7 @@ def _section(report: Report, index: int, max_nodes: int, numbered: bool) -> dict
         "systems": _systems(report),
         "unprotected": [n for n in systems if not n.protected and not n.excluded],
         "diagram": diagram,
+        "blast_radius": report.blast_radius or [],
         "omitted": drawn if isinstance(drawn, Omitted) else None,
         "placed": placed,
         "groups": [(s, [v for v in views if v.finding.severity is s]) for s in Severity],

@@ -20,6 +20,7 @@ from advisor.score import scope_scores
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 _LISTED_UNPROTECTED = 50
+_LISTED_UNRECOVERABLE = 50
 
 
 def text(value: str) -> str:
@@ -146,8 +147,34 @@ def _errors(report: Report, level: str) -> list[str]:
     return [*lines, ""]
 
 
+def _blast_radius(report: Report, level: str) -> list[str]:
+    """For each site and cluster, the systems losing it alone would leave unrecoverable (advisor what-if)."""
+    if not report.blast_radius:
+        return []
+    lines = [
+        f"{level} Blast radius",
+        "",
+        "What losing one site or one cluster alone would leave unrecoverable "
+        "(no backup in a repository that survives); `advisor what-if` tells the rest.",
+        "",
+    ]
+    lines += ["| Scope | Name | Unrecoverable | Systems |", "| --- | --- | ---: | --- |"]
+    for entry in report.blast_radius:
+        names = [text(s.label) for s in entry.unrecoverable[:_LISTED_UNRECOVERABLE]]
+        more = entry.unrecoverable_count - len(names)
+        listed = ", ".join(names) + (f" and {more} more" if more > 0 else "")
+        lines.append(f"| {entry.kind.capitalize()} | {text(entry.label)} | {entry.unrecoverable_count} | {listed} |")
+    return [*lines, ""]
+
+
 def _body(report: Report, level: str) -> list[str]:
-    return [*_summary(report, level), "", *_findings(report, level), *_errors(report, level)]
+    return [
+        *_summary(report, level),
+        "",
+        *_blast_radius(report, level),
+        *_findings(report, level),
+        *_errors(report, level),
+    ]
 
 
 def _headline(report: Report) -> str:
