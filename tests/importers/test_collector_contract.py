@@ -321,6 +321,16 @@ def test_docs_name_every_cmdlet_the_script_calls(script: str) -> None:
     assert sorted(name for name in called if name not in docs) == []
 
 
+def test_every_parameter_has_help_and_is_documented(script: str) -> None:
+    block = re.search(r"^param\((.*?)^\)", script, flags=re.S | re.M)
+    assert block, "the script has no param() block"
+    parameters = re.findall(r"^    \[\w+\]\$(\w+)", block.group(1), flags=re.M)
+    assert parameters == ["OutputPath", "Cluster", "HostOnly", "IncludeBackupProducts"]
+    assert re.findall(r"^\.PARAMETER (\w+)$", script, flags=re.M) == parameters
+    docs = DOCS.read_text(encoding="utf-8")
+    assert [name for name in parameters if f"| `-{name}" not in docs] == []
+
+
 def _collector_documents() -> list[Path]:
     """Every JSON fixture in the collector format (Windows encodings included: the project's decoder)."""
     return sorted(p for p in FIXTURES.rglob("*.json") if collector.recognises(Source(p.name, b""), _text(p)))
