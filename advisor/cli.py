@@ -43,6 +43,7 @@ from advisor.cli_import import register as register_import
 from advisor.cli_import import split_validate_inputs, validate_inventory
 from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
 from advisor.cli_whatif import register as register_what_if
+from advisor.encoding import decode_text
 from advisor.errors import AdvisorError, InputError, KnowledgeBaseError, NotFoundError
 from advisor.knowledge import knowledge_base
 from advisor.loading import format_from_label, parse_file
@@ -170,11 +171,11 @@ def validate(
     ] = None,
     engine: Annotated[str, typer.Option(help="fast (default) or reference (stock pySHACL).")] = "fast",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
-    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     overlay: Annotated[
         list[Path] | None,
         typer.Option("--overlay", help="With inventory inputs: a TOML overlay or an RDF file; may be repeated."),
     ] = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     baseline_file: Annotated[
         Path | None,
         typer.Option(
@@ -342,7 +343,7 @@ def _read_query(argument: str) -> str:
         path = Path(argument[1:])
         if not path.is_file():
             raise InputError(f"{path}: no such query file")
-        return path.read_text(encoding="utf-8")
+        return decode_text(path.read_bytes(), source=f"{path}: the file")
     return argument
 
 

@@ -122,3 +122,12 @@ def test_a_baseline_in_utf32_exits_2_naming_it(cli, tmp_path: Path) -> None:
     run = cli("validate", "estate.ttl", "--as-of", AS_OF, "--baseline", "baseline.json")
     assert run.returncode == 2
     assert run.stderr == f"error: baseline.json: the file is in UTF-32 LE, which is not read: {READABLE}\n"
+
+
+def test_a_query_file_saved_by_notepad_in_utf16_is_read(cli, tmp_path: Path) -> None:
+    (tmp_path / "estate.ttl").write_text(win.TURTLE, encoding="utf-8")
+    query = "# VMs by label\nSELECT ?label WHERE { ?vm a hv:VirtualMachine ; rdfs:label ?label } ORDER BY ?label\n"
+    (tmp_path / "vms.rq").write_bytes(win.utf16_le(query))
+    run = cli("query", "estate.ttl", "@vms.rq", "--format", "csv")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[1:] == ["SQL01 – Bäckerei", win.WEB_LABEL]
