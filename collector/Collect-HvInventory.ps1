@@ -459,7 +459,7 @@ function Get-VeeamSection {
     }
     foreach ($job in $allJobs) {
         $kind = "$($job.JobType)"
-        if ("$($job.GetType().Name)" -eq 'VBRBackupCopyJob') { $kind = 'SimpleBackupCopyPolicy' }
+        if ("$($job.GetType().Name)" -eq 'VBRBackupCopyJob') { $kind = 'SimpleBackupCopyPolicy' }  # type name [U]
         $jobType = $VeeamJobTypes[$kind]
         if ($null -eq $jobType) {
             Write-CollectorWarning 'backup' ('Veeam job {0} is a {1} job, which the advisor does not read' -f $job.Name, $kind)
