@@ -105,10 +105,10 @@ class Drift:
     resources: list[ResourceDrift] | None = None  # None when one side is a report (no graph to compare)
 
     def of_state(self, state: State) -> list[FindingDrift]:
-        return [f for f in self.findings if f.state is state]
+        return [f for f in self.findings if f.state == state]
 
     def of_change(self, change: Change) -> list[ResourceDrift]:
-        return [r for r in self.resources or [] if r.change is change]
+        return [r for r in self.resources or [] if r.change == change]
 
     def contract(self) -> dict:
         body: dict = {

@@ -24,6 +24,7 @@ from advisor.knowledge import knowledge_base
 from advisor.loading import EXTENSIONS, RdfFormat, format_from_name
 from advisor.policy import service_policy
 from advisor.render import FORMATS, format_for_media_type
+from advisor.render.trend import History, TrendPoint
 from advisor.report import Report
 from advisor.resources import samples_dir
 from advisor.revisions import Revision
@@ -54,6 +55,7 @@ def knowledge_graphs() -> tuple[list[ox.Triple], list[ox.Triple]]:
 
 
 REVALIDATION_ATTEMPTS = 3
+TREND_POINTS = 20  # revisions a trend chart shows, the newest
 
 
 def environment_path(environment_id: str) -> str:
@@ -197,11 +199,12 @@ class AdvisorService:
         types = [JSON] + [fmt.media_type for fmt in FORMATS.values() if fmt.media_type != JSON]
         return list(dict.fromkeys(types))
 
-    async def render(self, report: Report, media_type: str, source_text: str | None = None) -> bytes:
+    async def render(self, report: Report, media_type: str, source_text: str | None = None, **options: object) -> bytes:
+        """The report in a media type; `options` go to the renderer (the HTML report's `history`)."""
         fmt = format_for_media_type(media_type)
         if fmt is None:
             raise NotAcceptableError(f"reports are not available as {media_type}")
-        return await anyio.to_thread.run_sync(lambda: fmt.render_one(report, source_text=source_text))
+        return await anyio.to_thread.run_sync(lambda: fmt.render_one(report, source_text=source_text, **options))
 
     # ------------------------------------------------------------ environments
 
@@ -308,6 +311,17 @@ class AdvisorService:
             older = [n for n in numbers if n < new]
             old = older[0] if older else new
         return await anyio.to_thread.run_sync(self._diff, environment_id, old, new)
+
+    async def history(self, environment_id: str, points: int = TREND_POINTS) -> History:
+        """The trend of the last revisions (oldest first) and the drift from the one before the latest."""
+        revisions = (await self.revisions(environment_id))[:points]
+        trend = [TrendPoint(r.number, r.score, r.counts, r.created) for r in reversed(revisions)]
+        drift = None
+        if len(revisions) > 1:
+            drift = await anyio.to_thread.run_sync(
+                self._diff, environment_id, revisions[1].number, revisions[0].number
+            )
+        return History(trend, drift)
 
     def _diff(self, environment_id: str, old: int, new: int) -> Drift:
         before = Report.model_validate_json(self.store.revision_report(environment_id, old))

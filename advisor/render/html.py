@@ -28,6 +28,7 @@ from advisor.render.common import (
     worst_by_node,
 )
 from advisor.render.diagram import DEFAULT_MAX_NODES, KIND_NAMES, PAD, Box, Diagram, Omitted, layout
+from advisor.render.trend import History, trend_svg
 from advisor.report import Finding, Report, Severity
 from advisor.score import scope_scores
 
@@ -138,7 +139,6 @@ def _section(report: Report, index: int, max_nodes: int, numbered: bool) -> dict
         "systems": _systems(report),
         "unprotected": [n for n in systems if not n.protected and not n.excluded],
         "diagram": diagram,
-        "blast_radius": report.blast_radius or [],
         "omitted": drawn if isinstance(drawn, Omitted) else None,
         "placed": placed,
         "groups": [(s, [v for v in views if v.finding.severity is s]) for s in Severity],
@@ -146,10 +146,12 @@ def _section(report: Report, index: int, max_nodes: int, numbered: bool) -> dict
     }
 
 
-def _render(reports: Sequence[Report], *, title: str, max_nodes: int) -> bytes:
+def _render(reports: Sequence[Report], *, title: str, max_nodes: int, history: History | None = None) -> bytes:
     template = _environment().get_template("report.html.j2")
     html = template.render(
         title=title,
+        history=history if len(reports) == 1 else None,
+        trend=trend_svg(history.points) if history is not None and len(reports) == 1 else "",
         product=PRODUCT,
         version=__version__,
         sections=[_section(report, i, max_nodes, len(reports) > 1) for i, report in enumerate(reports)],
@@ -162,8 +164,15 @@ def _render(reports: Sequence[Report], *, title: str, max_nodes: int) -> bytes:
     return html.encode("utf-8")
 
 
-def render_html(report: Report, *, source_text: str | None = None, max_nodes: int = DEFAULT_MAX_NODES) -> bytes:
-    return _render([report], title=f"Backup report: {file_label(report)}", max_nodes=max_nodes)
+def render_html(
+    report: Report,
+    *,
+    source_text: str | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    history: History | None = None,
+) -> bytes:
+    """One report; `history` (a stored environment's revisions) adds its trend and what changed since the last."""
+    return _render([report], title=f"Backup report: {file_label(report)}", max_nodes=max_nodes, history=history)
 
 
 def render_html_many(

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 import advisor
 from advisor.knowledge import knowledge_base
 from advisor.namespaces import PREFIXES
+from advisor.render.trend import trend_svg
 from advisor.store import SERVICE_IRI
 from api.deps import service_of
 from api.headers import CONTENT_SECURITY_POLICY
@@ -24,6 +25,7 @@ HERE = Path(__file__).resolve().parent.parent
 QUERIES = HERE / "queries"
 STATIC = "/static"
 TITLE = "Hyper-V Backup Advisor"
+LANDING_TRENDS = 50  # environments the landing page draws a trend for (the first, in the list's order)
 templates = Jinja2Templates(directory=HERE / "pages")
 
 
@@ -70,9 +72,15 @@ def router() -> APIRouter:
         service = service_of(request)
         locked = bool(service.settings.api_key and service.settings.protect_reads)  # a page cannot send the key
         environments = [] if locked else [EnvironmentSummary.of(e) for e in await service.environments()]
+        trends = {}
+        for environment in environments[:LANDING_TRENDS]:
+            history = await service.history(environment.id)
+            label = f"{environment.name}: posture score and findings over its revisions"
+            trends[environment.id] = trend_svg(history.points, width=240, height=72, label=label)
         context = {
             "static": STATIC,
             "environments": environments,
+            "trends": trends,
             "locked": locked,
             "rules": len(knowledge_base().catalog),
             "version": advisor.__version__,

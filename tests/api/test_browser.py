@@ -101,3 +101,67 @@ def test_nothing_outside_the_service_is_reachable(chromium: Browser, server: Ser
     )
     assert result == "blocked"
     chromium.requested_urls()  # drain the log
+
+
+TREND_VMS = """
+ex:trend0 a hv:VirtualMachine ; rdfs:label "TREND0" ; hv:runsOn ex:trendhost .
+ex:trend1 a hv:VirtualMachine ; rdfs:label "TREND1" ; hv:runsOn ex:trendhost .
+ex:trendhost a hv:HyperVHost ; rdfs:label "TRENDHOST" ; hv:backupExclusionReason "rebuilt from a template" .
+"""
+TREND_JOB = 'ex:trendjob a hv:BackupJob ; rdfs:label "Trend job" ; hv:protects {} .\n'
+
+
+def test_the_trend_chart_draws_each_revision_in_the_report_and_on_the_landing_page(
+    chromium: Browser, server: Server
+) -> None:
+    """Create and replace twice (each time a VM loses its job): the chart shows three revisions, its score line
+    falls, and the browser lays it out (it has a size on the page)."""
+    base = EXAMPLE_TTL.read_text(encoding="utf-8") + TREND_VMS
+    versions = [base + TREND_JOB.format("ex:trend0, ex:trend1"), base + TREND_JOB.format("ex:trend0"), base]
+    turtle = {"content-type": "text/turtle"}
+    with server.client() as http:
+        created = http.post("/v1/environments", content=versions[0].encode(), params={"name": "Trend"}, headers=turtle)
+        assert created.status_code == 201, created.text
+        links = created.json()["links"]
+        for text in versions[1:]:
+            response = http.put(links["self"], content=text.encode(), headers=turtle)
+            assert response.status_code == 200, response.text
+        revisions = http.get(f"{links['self']}/revisions").json()["revisions"]
+    scores = [r["score"] for r in reversed(revisions)]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == 3
+    chromium.requested_urls(), chromium.console_errors()  # drain what earlier tests left in the logs
+
+    chromium.get(server.url + links["report"])
+    drawn = chromium.wait(
+        lambda: chromium.execute(
+            "var svg = document.querySelector('svg.trend'); if (!svg) return null;"
+            "var box = svg.getBoundingClientRect();"
+            "return {width: box.width, height: box.height,"
+            " points: Array.from(svg.querySelectorAll('g.point')).map(function (g) {"
+            "   var c = g.querySelector('circle.score').getBoundingClientRect();"
+            "   return [g.getAttribute('data-revision'), parseFloat(g.getAttribute('data-score')), c.top, c.width]; }),"
+            " line: svg.querySelector('polyline.score-line').getBBox().width};"
+        ),
+        "the trend chart",
+    )
+    assert drawn["width"] > 100 and drawn["height"] > 50 and drawn["line"] > 0
+    assert [(p[0], p[1]) for p in drawn["points"]] == [(str(r["number"]), r["score"]) for r in reversed(revisions)]
+    tops = [p[2] for p in drawn["points"]]
+    assert tops[0] < tops[1] < tops[2] and all(p[3] > 0 for p in drawn["points"])  # a falling score is drawn lower
+    changes = chromium.text(chromium.find("p.changes"))
+    assert changes.startswith("Since revision 2: 1 new")
+    listed = chromium.text(chromium.find("ul.changes"))
+    assert "new violation COV-001 — TREND0" in listed and "removed Trend job" in listed
+
+    chromium.get(server.url + "/")
+    row = chromium.wait(
+        lambda: chromium.execute(
+            "var rows = Array.from(document.querySelectorAll('table.environments tbody tr'));"
+            "var row = rows.find(function (r) { return r.cells[0].textContent === 'Trend'; });"
+            "if (!row) return null; var svg = row.querySelector('svg.trend');"
+            "return svg && [svg.querySelectorAll('g.point').length, svg.getBoundingClientRect().width];"
+        ),
+        "the landing page's trend",
+    )
+    assert row[0] == 3 and row[1] > 100
+    assert_offline(chromium, server)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -175,3 +176,31 @@ async def test_a_bad_author_header_is_refused_and_nothing_is_stored(client: http
         assert "X-Author" in body["detail"] and words in body["detail"]
     listing = (await client.get(f"{created['links']['self']}/revisions")).json()["revisions"]
     assert [r["number"] for r in listing] == [1]
+
+
+async def test_the_html_report_and_the_landing_page_show_the_trend_and_the_last_change(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/v1/environments",
+        content=SAMPLE.encode(),
+        params={"as_of": AS_OF, "name": "Trend office"},
+        headers={"content-type": "text/turtle"},
+    )
+    created = response.json()
+    first = await client.get(created["links"]["report"], params={"as_of": AS_OF})
+    assert "This is the environment's first revision: nothing to compare with yet." in first.text
+    await put(client, created["links"]["self"], SECOND)
+    await put(client, created["links"]["self"], THIRD)
+    revisions = (await client.get(f"{created['links']['self']}/revisions")).json()["revisions"]
+    page = (await client.get(created["links"]["report"], params={"as_of": AS_OF})).text
+    chart = re.search(r'<svg class="trend".*?</svg>', page, re.S)
+    assert chart is not None
+    points = re.findall(r'<g class="point" data-revision="(\d+)" data-score="([\d.]+)"', chart.group(0))
+    assert points == [(str(r["number"]), f"{r['score']:g}") for r in reversed(revisions)]
+    fresh = findings_of(THIRD).keys() - findings_of(SECOND).keys()
+    assert f"Since revision 2: <strong>{len(fresh)} new</strong>" in page
+    assert "new violation</span> COV-001 — WEB09" in page and "added WEB09" in page
+    landing = (await client.get("/")).text
+    row = re.search(r"<td>Trend office</td>.*?</tr>", landing, re.S)
+    assert row is not None and row.group(0).count('<g class="point"') == 3
