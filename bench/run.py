@@ -34,6 +34,13 @@ from bench.report import markdown, targets, timestamp  # noqa: E402
 API_VMS = 100
 
 
+def _keep_what_if(output: Path, text: str) -> str:
+    """The report with the what-if section bench/whatif.py wrote into the old one kept."""
+    from bench.whatif import keep_section
+
+    return keep_section(output.read_text(encoding="utf-8"), text) if output.is_file() else text
+
+
 def _log(message: str) -> None:
     print(f"[{dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
@@ -216,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
         saved["notes"] = saved.get("notes", []) + list(args.note)
-        args.output.write_text(markdown(saved), encoding="utf-8")
+        args.output.write_text(_keep_what_if(args.output, markdown(saved)), encoding="utf-8")
         _log(f"wrote {args.output}")
         return 0
     if args.quick:
@@ -256,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{run['vms']} VMs: parse + validate ranged {min(spread):.2f}–{max(spread):.2f} s over "
                 f"{len(spread)} runs (median {statistics.median(spread):.2f} s): the machine was busy."
             )
-    text = markdown(results)
+    text = _keep_what_if(args.output, markdown(results))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
     if args.json:
