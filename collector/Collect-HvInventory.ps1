@@ -36,7 +36,8 @@
 
 .PARAMETER IncludeBackupProducts
     Also read Veeam Backup & Replication, Windows Server Backup and System Center DPM where their PowerShell
-    module is installed on this computer (run it on the backup server for Veeam and DPM).
+    module is installed on this computer (run it on the backup server for Veeam and DPM; on a computer without
+    Hyper-V only the backup products are collected).
 
 .EXAMPLE
     powershell -ExecutionPolicy Bypass -File .\Collect-HvInventory.ps1 -OutputPath C:\Temp\hv01.json
@@ -313,7 +314,7 @@ function Add-Replication($Vm, [string]$VmId, [string]$Computer) {
 function Add-HyperVHost([string]$Node) {
     $nodeArgs = Get-NodeArgument $Node
     try {
-        $vmHost = Get-VMHost @nodeArgs
+        $vmHost = Hyper-V\Get-VMHost @nodeArgs
         $os = $null
         try { $os = Get-CimInstance -ClassName 'Win32_OperatingSystem' @nodeArgs }
         catch { Write-CollectorWarning 'hosts' ('Windows version of {0} not read: {1}' -f $Node, $_.Exception.Message) }
@@ -325,7 +326,7 @@ function Add-HyperVHost([string]$Node) {
     }
     catch { Write-CollectorWarning 'hosts' ('Get-VMHost on {0} failed: {1}' -f $Node, $_.Exception.Message) }
 
-    try { $nodeVms = @(Get-VM @nodeArgs) }
+    try { $nodeVms = @(Hyper-V\Get-VM @nodeArgs) }
     catch {
         Write-CollectorWarning 'vms' ('Get-VM on {0} failed, so none of its VMs is in the inventory: {1}' -f $Node, $_.Exception.Message)
         return
@@ -337,9 +338,16 @@ function Add-HyperVHost([string]$Node) {
 # ------------------------------------------------------------------ host or cluster
 
 if ($Cluster -and $HostOnly) { throw '-Cluster and -HostOnly exclude each other' }
+# A backup server without Hyper-V (Veeam, DPM) is collected for its backup product only.
+# Module-qualified where VMware PowerCLI (often on backup servers) has a cmdlet of the same name: Get-VM,
+# Get-VMHost, Get-Cluster.
+$hyperV = [bool](Get-Command -Name 'Get-VM' -Module 'Hyper-V' -ErrorAction SilentlyContinue)
+if (-not $hyperV -and -not $IncludeBackupProducts) {
+    throw 'the Hyper-V module is not on this computer: run the script on a Hyper-V host or cluster node, or with -IncludeBackupProducts on the backup server'
+}
 $clusterInfo = $null
-if (-not $HostOnly) {
-    try { $clusterInfo = Get-Cluster }
+if ($hyperV -and -not $HostOnly) {
+    try { $clusterInfo = FailoverClusters\Get-Cluster }
     catch {
         if ($Cluster) { throw ('-Cluster: this computer is not a node of a failover cluster that can be read: {0}' -f $_.Exception.Message) }
         if (Get-Service -Name 'ClusSvc' -ErrorAction SilentlyContinue) {
@@ -348,7 +356,8 @@ if (-not $HostOnly) {
     }
 }
 
-$nodes = @($env:COMPUTERNAME)
+$nodes = @()
+if ($hyperV) { $nodes = @($env:COMPUTERNAME) }
 if ($clusterInfo) {
     $clusterName = "$($clusterInfo.Name)"
     $nodes = @()
