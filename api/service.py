@@ -312,12 +312,13 @@ class AdvisorService:
             old = older[0] if older else new
         return await anyio.to_thread.run_sync(self._diff, environment_id, old, new)
 
-    async def history(self, environment_id: str, points: int = TREND_POINTS) -> History:
-        """The trend of the last revisions (oldest first) and the drift from the one before the latest."""
+    async def history(self, environment_id: str, points: int = TREND_POINTS, *, changes: bool = True) -> History:
+        """The trend of the last revisions (oldest first) and, with `changes`, the drift from the one before the
+        latest to the latest."""
         revisions = (await self.revisions(environment_id))[:points]
         trend = [TrendPoint(r.number, r.score, r.counts, r.created) for r in reversed(revisions)]
         drift = None
-        if len(revisions) > 1:
+        if changes and len(revisions) > 1:
             drift = await anyio.to_thread.run_sync(
                 self._diff, environment_id, revisions[1].number, revisions[0].number
             )

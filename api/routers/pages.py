@@ -74,7 +74,7 @@ def router() -> APIRouter:
         environments = [] if locked else [EnvironmentSummary.of(e) for e in await service.environments()]
         trends = {}
         for environment in environments[:LANDING_TRENDS]:
-            history = await service.history(environment.id)
+            history = await service.history(environment.id, changes=False)  # the chart only
             label = f"{environment.name}: posture score and findings over its revisions"
             trends[environment.id] = trend_svg(history.points, width=240, height=72, label=label)
         context = {
