@@ -28,12 +28,13 @@ from pathlib import Path
 import pytest
 
 from advisor.importers import collector
-from advisor.importers.documents import Source, decode
+from advisor.importers.documents import Source, decode, parse_json
 from tests.conftest import ROOT
 
 SCRIPT = ROOT / "collector" / "Collect-HvInventory.ps1"
 DOCS = ROOT / "docs" / "import.md"
 FIXTURES = ROOT / "tests" / "importers" / "data"
+EXAMPLES = ROOT / "collector" / "examples"
 
 _OPEN = re.compile(r"^(?P<indent> *)\S.*\[pscustomobject\]@\{ # schema: (?P<path>[\w/]+)\s*$")
 _PROPERTY = re.compile(r"^(?P<name>\w+) = (?P<value>.*)$")
@@ -332,15 +333,23 @@ def test_every_parameter_has_help_and_is_documented(script: str) -> None:
 
 
 def _collector_documents() -> list[Path]:
-    """Every JSON fixture in the collector format (Windows encodings included: the project's decoder)."""
-    return sorted(p for p in FIXTURES.rglob("*.json") if collector.recognises(Source(p.name, b""), _text(p)))
+    """Every JSON fixture in the collector format (Windows encodings included: the project's decoder), and the
+    example outputs shipped beside the script."""
+    found = [*FIXTURES.rglob("*.json"), *EXAMPLES.glob("*.json")]
+    return sorted(p for p in found if collector.recognises(Source(p.name, b""), _text(p)))
 
 
 def _text(path: Path) -> str:
     return decode(Source(path.name, path.read_bytes()))
 
 
-@pytest.mark.parametrize("path", _collector_documents(), ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")), ids=lambda p: p.name)
+def test_the_example_outputs_follow_the_schema(path: Path, schema: dict) -> None:
+    """The examples beside the script are documents the importer accepts (its own schema check)."""
+    assert collector.check(Source(path.name, b""), parse_json(Source(path.name, b""), _text(path))) == 1
+
+
+@pytest.mark.parametrize("path", _collector_documents(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_example_documents_hold_only_what_the_script_writes(path: Path, schema: dict,
                                                             written: dict[str, Projection]) -> None:
     """The example collector documents the importer's tests read are shaped like the script's output."""
