@@ -101,8 +101,8 @@ def import_inventory(sources: Sequence[Source], overlays: Sequence[Source] = ())
     """Every document read, then assembled into one graph; raises InventoryError (nothing imported)."""
     reading = Reading()
     read_into(reading, sources)
-    build_estate(reading.records, reading.builder)
-    collector.build_backup(reading)
+    estate = build_estate(reading.records, reading.builder)
+    collector.build_backup(reading, estate)
     if overlays:
         from advisor.importers.overlay import apply_overlays
 

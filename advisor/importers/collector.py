@@ -16,6 +16,7 @@ import jsonschema
 
 from advisor.importers.documents import InventoryError, Source, parse_json
 from advisor.importers.graph import Where
+from advisor.importers.hyperv import Estate
 from advisor.importers.reading import Reading
 from advisor.importers.records import Record, parse_datetime
 from advisor.importers.tables import kinds
@@ -107,9 +108,9 @@ def read(source: Source, text: str, reading: Reading) -> None:
         reading.backup.append((product, section, source.name))
 
 
-def build_backup(reading: Reading) -> None:
+def build_backup(reading: Reading, estate: Estate) -> None:
     """The backup products' sections, after the Hyper-V estate (their jobs protect its VMs and hosts)."""
-    from advisor.importers import backup
+    from advisor.importers.backup import READERS
 
     for product, section, name in reading.backup:
-        backup.READERS[product](reading, section, name)
+        READERS[product](estate, section, name)

@@ -9,8 +9,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from advisor.importers import Source, import_inventory
 from tests.api.conftest import assert_problem
-from tests.importers.conftest import DATA, SQL01, import_folder, triples
+from tests.importers.conftest import DATA, SQL01, triples
 
 pytestmark = pytest.mark.anyio
 INVENTORY = "application/vnd.hv-advisor.inventory+json"
@@ -43,7 +44,7 @@ async def test_import_the_collector_document_gives_its_graph_in_turtle(client: h
     assert response.headers["content-type"].startswith("text/turtle")
     assert response.headers["x-import-warnings"] == "0"
     graph = {str(q.triple) for q in ox.parse(response.content, format=ox.RdfFormat.TURTLE)}
-    expected = triples(import_folder(DATA / "collector"))
+    expected = triples(import_inventory([Source("cluster.json", COLLECTOR.read_bytes())]))
     assert _without_provenance(graph) == _without_provenance(expected)
     assert '<urn:hv-advisor:source:inventory.json> <http://www.w3.org/2000/01/rdf-schema#label> "inventory.json"' \
         in graph
