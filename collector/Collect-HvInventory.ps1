@@ -273,8 +273,9 @@ function Add-VirtualHardDisk([string]$Path, [string]$Node, [string]$VmName) {
     try {
         $nodeArgs = Get-NodeArgument $Node
         $vhd = Get-VHD -Path $Path @nodeArgs
+        if ($null -eq $vhd.VhdFormat -or $null -eq $vhd.Size) { throw 'Get-VHD gave no format or size' }
         $Vhds.Add([pscustomobject]@{ # schema: vhd
-            Path = ConvertTo-Text $vhd.Path
+            Path = $Path  # the drive's own path, which the advisor joins it to
             VhdFormat = ConvertTo-EnumName $vhd.VhdFormat ('VhdFormat of {0}' -f $Path)
             VhdType = ConvertTo-EnumName $vhd.VhdType ('VhdType of {0}' -f $Path)
             Size = ConvertTo-Integer $vhd.Size
