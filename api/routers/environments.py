@@ -8,7 +8,7 @@ from fastapi.params import Depends
 from advisor.loading import RdfFormat
 from api.authors import author_of
 from api.deps import RDF_MEDIA_TYPES, rdf_media_type, serialize_rdf, service_of, with_charset
-from api.inputs import read_graph
+from api.inventory import graph_or_inventory, with_inventory
 from api.negotiation import negotiate
 from api.openapi import alternatives, graph_request_body, problems
 from api.params import AS_OF, FORMAT, IsoDate
@@ -27,8 +27,9 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         status_code=201,
         summary="Create an environment from a graph",
         description="Validates the graph and stores it, with its findings, as a new environment. The answer's "
-        "`Location` header is the new environment's address.",
-        openapi_extra=graph_request_body(),
+        "`Location` header is the new environment's address. The graph may also be imported from an inventory "
+        "(docs/import.md).",
+        openapi_extra=with_inventory(graph_request_body()),
         response_model=EnvironmentSummary,
         responses=problems(400, 401, 406, 413, 415, 422, 503),
         dependencies=write_guard,
@@ -42,7 +43,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
     ) -> EnvironmentSummary:
         service = service_of(request)
         negotiate(request.headers.get("accept"), ["application/json"])
-        document = await read_graph(request, service.settings, fmt)
+        document = await graph_or_inventory(request, service.settings, fmt)
         environment = await service.create_environment(document, name, as_of, author_of(request))
         response.headers["Location"] = f"/v1/environments/{environment.id}"
         return EnvironmentSummary.of(environment)
@@ -74,7 +75,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         summary="Replace an environment's graph",
         description="Validates the new graph and replaces the old one and its findings in one transaction: a "
         "reader sees the old graph or the new one, never a mix.",
-        openapi_extra=graph_request_body(),
+        openapi_extra=with_inventory(graph_request_body()),
         response_model=EnvironmentSummary,
         responses=problems(400, 401, 404, 406, 413, 415, 422, 503),
         dependencies=write_guard,
@@ -89,7 +90,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         service = service_of(request)
         negotiate(request.headers.get("accept"), ["application/json"])
         await service.environment(environment_id)
-        document = await read_graph(request, service.settings, fmt)
+        document = await graph_or_inventory(request, service.settings, fmt)
         environment = await service.replace_environment(environment_id, document, name, as_of, author_of(request))
         return EnvironmentSummary.of(environment)
 
