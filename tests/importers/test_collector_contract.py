@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.importers import collector
+from advisor.importers import collector, import_inventory, iris
 from advisor.importers.documents import Source, decode, parse_json
 from tests.conftest import ROOT
 
@@ -376,3 +376,18 @@ def test_example_documents_hold_only_what_the_script_writes(path: Path, schema: 
 
     walk(json.loads(_text(path)), schema, "$", "document")
     assert extra == []
+
+
+def test_the_backup_server_example_imports_beside_the_estate_it_protects() -> None:
+    """With the cluster it backs up, the example's only warning is the one the collector reported; its job stores
+    to and copies to its repositories and protects the cluster's VMs but the one it excludes."""
+    from tests.importers.conftest import SQL01, WEB01, objects
+
+    paths = [FIXTURES / "collector" / "cluster.json", EXAMPLES / "backup-server.json"]
+    result = import_inventory([Source(p.name, p.read_bytes()) for p in paths])
+    assert [w.kind for w in result.warnings] == ["collector"]
+    job = iris.job("veeam", "9e0c1d7a-6f3b-4e21-8d4a-1b2c3d4e5f01")
+    assert objects(result, job, "storesTo") == [iris.repository("veeam", "5a1c7f0e-2b64-4d55-9a0e-3f1e6c2b7d02")]
+    assert objects(result, job, "copiesTo") == [iris.repository("veeam", "5a1c7f0e-2b64-4d55-9a0e-3f1e6c2b7d03")]
+    # the cluster less its excluded VM (APP01 on HV03): the cluster's VMs one by one
+    assert objects(result, job, "protects") == [SQL01, WEB01]
