@@ -30,6 +30,7 @@ import pytest
 from advisor.importers import collector, import_inventory, iris
 from advisor.importers.documents import Source, decode, parse_json
 from tests.conftest import ROOT
+from tests.importers.conftest import SQL01, WEB01, objects
 
 SCRIPT = ROOT / "collector" / "Collect-HvInventory.ps1"
 DOCS = ROOT / "docs" / "import.md"
@@ -381,8 +382,6 @@ def test_example_documents_hold_only_what_the_script_writes(path: Path, schema: 
 def test_the_backup_server_example_imports_beside_the_estate_it_protects() -> None:
     """With the cluster it backs up, the example's only warning is the one the collector reported; its job stores
     to and copies to its repositories and protects the cluster's VMs but the one it excludes."""
-    from tests.importers.conftest import SQL01, WEB01, objects
-
     paths = [FIXTURES / "collector" / "cluster.json", EXAMPLES / "backup-server.json"]
     result = import_inventory([Source(p.name, p.read_bytes()) for p in paths])
     assert [w.kind for w in result.warnings] == ["collector"]
