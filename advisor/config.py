@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         100, ge=1, description="Revisions kept of each environment (the newest); older ones are dropped."
     )
     max_restore_test_age_days: int = Field(90, description="TST-002 default maximum age of a restore test, in days.")
+    max_successful_run_age_days: int = Field(
+        7, description="REC-001 default maximum age of a job's last successful run, in days."
+    )
     engine_threads: int = Field(
         default_factory=lambda: min(4, os.cpu_count() or 1),
         ge=1,

@@ -8,6 +8,7 @@ A policy is a TOML file, given with `--policy` or found as `advisor.toml` in the
 
     [parameters]
     max_restore_test_age_days = 30           # TST-002
+    max_successful_run_age_days = 2          # REC-001
 
     [[waivers]]                              # also allowed alone in a waiver file (--waivers)
     rule = "COV-001"
@@ -123,7 +124,8 @@ class Policy(BaseModel):
     def rule_parameters(self, settings: Settings | None = None) -> RuleParameters:
         """The rule parameters for validation: the settings' defaults, overridden by this policy."""
         settings = settings or get_settings()
-        values = {"max_restore_test_age_days": settings.max_restore_test_age_days} | self.parameters
+        defaults = {name: getattr(settings, name) for name in PARAMETER_NAMES}
+        values = defaults | self.parameters
         return RuleParameters(**values)
 
     def waiver_for(self, rule_id: str, focus_node: str, as_of: dt.date) -> WaiverEntry | None:

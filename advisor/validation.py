@@ -29,6 +29,7 @@ class RuleParameters:
     """Values of rule parameters a policy may set; the defaults are the catalog's."""
 
     max_restore_test_age_days: int = 90
+    max_successful_run_age_days: int = 7
     extra: dict[str, int] = field(default_factory=dict)
 
 
@@ -44,6 +45,11 @@ def _context_triples(as_of: dt.date, parameters: RuleParameters) -> list[ox.Trip
             node,
             ox.NamedNode(HVS_IRI + "maxRestoreTestAgeDays"),
             ox.Literal(str(parameters.max_restore_test_age_days), datatype=ox.NamedNode(_XSD + "integer")),
+        ),
+        ox.Triple(
+            node,
+            ox.NamedNode(HVS_IRI + "maxSuccessfulRunAgeDays"),
+            ox.Literal(str(parameters.max_successful_run_age_days), datatype=ox.NamedNode(_XSD + "integer")),
         ),
     ]
 

@@ -6,7 +6,8 @@ The estate has datacenter sites with failover clusters (Cluster Shared Volumes, 
 servers), branch offices with one standalone host each, lab hosts, applications whose web, middleware and
 database VMs depend on each other and on domain controllers, SQL availability groups and Exchange DAGs,
 checkpoints, Hyper-V Replica to the other datacenter, backup products, host-level, agent-based and data-only
-jobs, repositories on disk, tape and cloud, and restore tests.
+jobs, repositories on disk, tape and cloud, restore tests, and the recovery facts (recovery point objectives,
+job schedules, last successful runs, repositories stated immutable or not).
 
 Most of it is healthy. Every rule of the catalog is broken somewhere, at a low rate that grows with the estate,
 and at least once whenever the estate has the parts the rule is about (from about 100 VMs on). The output is the
@@ -161,6 +162,7 @@ class VM:
     depends: list[VM] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
     excluded: str | None = None
+    rpo_minutes: int | None = None  # hv:rpoTargetMinutes
     listed: bool = True  # in its agent-protected cluster's job lists
     orphan: bool = False  # the inventory lost its host (no hv:runsOn)
     extra: list[tuple[str, str]] = field(default_factory=list)  # further (predicate, object) as Turtle
@@ -177,6 +179,7 @@ class Repository:
     media: str | None
     site: Site | None
     system: str | None  # IRI local name of the server holding it
+    immutable: bool | None = None  # hv:immutable
 
 
 @dataclass
@@ -193,6 +196,8 @@ class Job:
     copies: list[Repository] = field(default_factory=list)
     test_date: dt.date | None = None
     test_outcome: str | None = None
+    interval_hours: int | None = None  # hv:scheduleIntervalHours
+    last_run: dt.datetime | None = None  # hv:lastSuccessfulRunAt
 
 
 PRODUCTS: dict[str, tuple[str, bool | None, bool | None, bool | None]] = {
@@ -212,6 +217,8 @@ class _Estate:
             raise ValueError("an estate needs at least 10 VMs")
         self.n = n_vms
         self.rng = random.Random(seed)
+        # The recovery facts draw from their own generator, so that adding them left every other draw as it was.
+        self.recovery_rng = random.Random(f"recovery-{seed}")
         self.as_of = as_of
         self.sites: list[Site] = []
         self.dc_sites: list[Site] = []
@@ -269,6 +276,7 @@ class _Estate:
         self._repositories()
         self._jobs()
         self._restore_tests()
+        self._recovery()
         return self
 
     def _sites(self, n_dc_sites: int) -> None:
@@ -734,6 +742,63 @@ class _Estate:
                 job.test_date, job.test_outcome = self.days_ago(1, 85), "Succeeded"
 
 
+    def _covering(self, vm: VM) -> list[Job]:
+        """The jobs that cover a VM (rules.md, "protected"): listed, or every VM on its host or its cluster."""
+        scopes = {vm.host.id} | ({vm.cluster.id} if vm.cluster else set())
+        return [job for job in self.jobs if vm.id in job.protects or scopes & set(job.protects_all)]
+
+    def _recovery(self) -> None:
+        """Objectives, schedules, last runs and immutability: REC-001, RPO-001, RPO-002, IMM-001 and IMM-002."""
+        rng = self.recovery_rng
+        # Site and branch disk repositories can be deleted by the backup account; the cloud archive's object lock
+        # is not recorded (IMM-002 for the jobs that copy there); tape counts as offline whatever is stated.
+        for repository in self.repositories:
+            if repository.media == "DiskMedia":
+                repository.immutable = False
+        branch_hosts = [h for h in self.hosts if h.kind == "branch"]
+        # Schedules: nightly jobs every 24 hours, the file data every 12, the SQL in-guest job hourly; the branch
+        # and legacy jobs' schedules are not recorded (RPO-002 where a covered system has an objective).
+        for job in self.jobs:
+            if job.label.endswith(" file data"):
+                job.interval_hours = 12
+            elif job.label == "SQL in-guest backup":
+                job.interval_hours = 1
+            elif job.product != "legacy" and not any(h.id in job.protects_all for h in branch_hosts):
+                job.interval_hours = 24
+        # Last successful runs, mostly last night (local time, an hour ahead of UTC, or UTC); a few jobs have failed
+        # for days (REC-001) and a few record none.
+        zones = [dt.timezone(dt.timedelta(hours=1)), dt.UTC]
+        order = rng.sample(self.jobs, len(self.jobs))
+        stale = max(1, round(len(order) * 0.05))
+        for i, job in enumerate(order):
+            if i < stale:
+                days = rng.randint(8, 40)
+            elif rng.random() < 0.1:
+                continue
+            else:
+                days = rng.randint(0, 1)
+            day = self.as_of - dt.timedelta(days=days)
+            job.last_run = dt.datetime.combine(day, dt.time(rng.randint(0, 5), rng.choice([0, 15, 30, 45])),
+                                               tzinfo=rng.choice(zones))
+        # Objectives: a day for most production VMs that state one, an hour for some database servers (the
+        # nightly jobs miss it: RPO-001, unless the hourly SQL job covers them), four hours at the branches.
+        hourly = {vm_id for job in self.jobs if job.interval_hours == 1 for vm_id in job.protects}
+        production = [vm for vm in self.vms if vm.tier == "Production" and vm.host.kind == "cluster"]
+        for vm in production:
+            if rng.random() < 0.2:
+                vm.rpo_minutes = 1440
+        databases = [vm for vm in production if vm.role == "db" and vm.id not in hourly
+                     and (jobs := self._covering(vm)) and all(job.interval_hours for job in jobs)]
+        for vm in rng.sample(databases, min(len(databases), max(1, round(len(databases) * 0.1)))):
+            vm.rpo_minutes = 60
+        for vm in self.vms:
+            if vm.id in hourly:
+                vm.rpo_minutes = 60  # met by the hourly job
+        branch = [vm for vm in self.vms if vm.host.kind == "branch"]
+        for vm in rng.sample(branch, min(len(branch), max(1, round(len(branch) * 0.25)))):
+            vm.rpo_minutes = 240
+
+
 # ---------------------------------------------------------------- Turtle
 
 
@@ -829,7 +894,8 @@ def _lines(estate: _Estate, seed: int) -> Iterator[str]:
         media = f"hv:{repository.media}" if repository.media else None
         yield _subject(repository.id, "BackupRepository", repository.label, ("hv:media", media),
                        ("hv:locatedAt", _ref(repository.site.id if repository.site else None)),
-                       ("hv:onSystem", _ref(repository.system)))
+                       ("hv:onSystem", _ref(repository.system)),
+                       ("hv:immutable", _literal(repository.immutable) if repository.immutable is not None else None))
     for job in estate.jobs:
         yield _subject(
             job.id, "BackupJob", job.label,
@@ -843,6 +909,8 @@ def _lines(estate: _Estate, seed: int) -> Iterator[str]:
             ("hv:copiesTo", [f"ex:{r.id}" for r in job.copies]),
             ("hv:lastRestoreTestDate", _literal(job.test_date) if job.test_date else None),
             ("hv:lastRestoreTestOutcome", f"hv:{job.test_outcome}" if job.test_outcome else None),
+            ("hv:scheduleIntervalHours", _literal(job.interval_hours) if job.interval_hours is not None else None),
+            ("hv:lastSuccessfulRunAt", _literal(job.last_run) if job.last_run else None),
         )
 
 
@@ -862,6 +930,7 @@ def _vm_lines(vm: VM, extra_depends: list[VM]) -> Iterator[str]:
         *vm.extra,
         ("hv:hasCheckpoint", [f"ex:{c.id}" for c in vm.checkpoints]),
         ("hv:backupExclusionReason", _literal(vm.excluded) if vm.excluded else None),
+        ("hv:rpoTargetMinutes", _literal(vm.rpo_minutes) if vm.rpo_minutes is not None else None),
     )
     for disk in vm.disks:
         if disk.kind in ("VHD", "VHDX"):

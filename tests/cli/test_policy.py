@@ -192,6 +192,35 @@ def test_tst002_maximum_age_follows_the_policy(cli, tmp_path: Path) -> None:
         assert [f["rule_id"] for f in run.json()["findings"] if f["rule_id"] == "TST-002"] == expected, run.stderr
 
 
+REC_001_JOB = """@prefix hv: <https://w3id.org/hv-advisor/ontology#> .
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:job a hv:BackupJob ; rdfs:label "Nightly" ; hv:lastSuccessfulRunAt "2026-11-21T23:30:00-02:00"^^xsd:dateTime .
+"""
+
+
+def test_rec001_maximum_age_follows_the_policy_and_the_settings(cli, tmp_path: Path) -> None:
+    """The last run is on 2026-11-22 in UTC, 3 days before the as-of date (the default of 7 allows it)."""
+    job = tmp_path / "job.ttl"
+    job.write_text(REC_001_JOB, encoding="utf-8")
+    strict = _policy(tmp_path, only_rule_policy("REC-001", "[parameters]\nmax_successful_run_age_days = 2\n"))
+    exact = _policy(tmp_path, only_rule_policy("REC-001", "[parameters]\nmax_successful_run_age_days = 3\n"), "e.toml")
+    default = _policy(tmp_path, only_rule_policy("REC-001"), "d.toml")
+    args = ("--as-of", "2026-11-25", "-f", "json", "--fail-on", "never")
+    for policy, expected in ((strict, ["REC-001"]), (exact, []), (default, [])):
+        run = cli("validate", job, "--policy", policy, *args)
+        assert [f["rule_id"] for f in run.json()["findings"]] == expected, run.stderr
+    (finding,) = cli("validate", job, "--policy", strict, *args).json()["findings"]
+    assert finding["message"] == (
+        "Nightly last completed successfully at 2026-11-21T23:30:00-02:00, 3 days before 2026-11-25 "
+        "(counted from the date in UTC); the policy allows at most 2 days."
+    )
+    (tmp_path / "advisor.env").write_text("ADVISOR_MAX_SUCCESSFUL_RUN_AGE_DAYS=1\n", encoding="utf-8")
+    from_settings = cli("validate", job, "--policy", default, *args)  # the settings' default, from advisor.env
+    assert [f["rule_id"] for f in from_settings.json()["findings"]] == ["REC-001"], from_settings.stderr
+
+
 def test_example_policy_names_only_known_rules(kb) -> None:
     policy = load_policy(ROOT / "examples" / "advisor.toml")
     assert policy.problems(kb.catalog) == []
