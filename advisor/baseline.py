@@ -2,7 +2,7 @@
 
 A finding's identity is its rule id and focus node: a finding whose message changed since the baseline is
 still the same finding. The baseline file is read as JSON only (never resolved, never fetched), with the
-size limit of any other input (max_body_bytes).
+size limit of the command's other inputs (--max-bytes).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from advisor.batch import FileResult
-from advisor.config import get_settings
 from advisor.encoding import decode_text
-from advisor.errors import InputError, LimitExceededError
+from advisor.errors import InputError
+from advisor.loading import SizeLimit
 from advisor.report import Finding, Severity
 
 Key = tuple[str, str]  # (rule id, focus node)
@@ -151,17 +151,12 @@ def parse_baseline(data: bytes, source: str) -> Baseline:
     return Baseline(source, {(f.rule_id, f.focus_node): f for f in found})
 
 
-def load_baseline(path: Path) -> Baseline:
-    """Read a baseline file (at most max_body_bytes, like any input)."""
-    limit = get_settings().max_body_bytes
+def load_baseline(path: Path, limit: SizeLimit) -> Baseline:
+    """Read a report file of an earlier run, held to the command's input limit (--max-bytes)."""
     try:
         size = path.stat().st_size
-        if size > limit:
-            raise LimitExceededError(
-                f"{path}: the baseline has {size} bytes, more than max_body_bytes ({limit})",
-                limit="max_body_bytes",
-                maximum=limit,
-            )
+        if size > limit.maximum:
+            raise limit.error(f"{path}: the report", size, "has")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such baseline file") from None

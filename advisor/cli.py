@@ -186,7 +186,7 @@ def validate(
 ) -> None:
     """Validate environment graphs; exit 0 without failing findings, 1 with, 2 for bad input or usage."""
     date = _as_of(as_of)
-    baseline = load_baseline(baseline_file) if baseline_file is not None else None
+    baseline = load_baseline(baseline_file, size_limit(max_bytes)) if baseline_file is not None else None
     get_format(output_format)
     if engine not in ENGINES:
         raise InputError(f"--engine must be fast or reference, not {engine!r}")

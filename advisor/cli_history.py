@@ -37,12 +37,12 @@ class State:
     triples: list[ox.Triple] | None
 
 
-def _is_report(path: Path) -> bool:
+def _is_report(path: Path, limit: SizeLimit) -> bool:
     """A .json or .sarif file that holds a report (findings or SARIF runs), not a JSON-LD graph."""
     if path.suffix.lower() not in REPORT_SUFFIXES:
         return False
-    if path.suffix.lower() == ".sarif":
-        return True
+    if path.suffix.lower() == ".sarif" or path.stat().st_size > limit.maximum:
+        return True  # load_baseline names the fault
     try:
         document = json.loads(decode_text(path.read_bytes(), source=f"{path}: the file"))
     except (UnsupportedEncodingError, json.JSONDecodeError, OSError):
@@ -51,8 +51,8 @@ def _is_report(path: Path) -> bool:
     return all(isinstance(i, dict) and ("findings" in i or "runs" in i or "error" in i) for i in items)
 
 
-def _report_side(path: Path) -> State:
-    baseline = load_baseline(path)
+def _report_side(path: Path, limit: SizeLimit) -> State:
+    baseline = load_baseline(path, limit)
     score = None
     try:
         document = json.loads(decode_text(path.read_bytes(), source=f"{path}: the file"))
@@ -70,8 +70,9 @@ def load_state(path: Path, as_of: dt.date, input_format: str | None, limit: Size
     """A graph (validated as of the date) or an earlier report."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    if input_format is None and _is_report(path):
-        return _report_side(path)
+    limit = limit or size_limit()
+    if input_format is None and _is_report(path, limit):
+        return _report_side(path, limit)
     graph = parse_file(path, format_from_label(input_format) if input_format else None, size_limit=limit)
     triples = list(graph.triples)
     report = validate(graph, as_of=as_of, inventory=False)

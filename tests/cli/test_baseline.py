@@ -95,11 +95,14 @@ def test_a_bad_baseline_is_a_usage_error_that_names_the_file_and_the_place(cli, 
     assert missing.returncode == 2 and "gone.json: no such baseline file" in missing.stderr
 
 
-def test_a_baseline_larger_than_the_input_limit_names_the_setting(cli, tmp_path: Path) -> None:
+def test_a_baseline_larger_than_the_input_limit_names_the_option(cli, tmp_path: Path) -> None:
     estate = write(tmp_path, "estate.ttl", GAP_TTL)
     assert cli("validate", estate, "-f", "json", "-o", "baseline.json").returncode == 1
     size = (tmp_path / "baseline.json").stat().st_size
-    write(tmp_path, "advisor.env", f"ADVISOR_MAX_BODY_BYTES={size - 1}\n")
-    refused = cli("validate", estate, "--baseline", "baseline.json")
-    assert refused.returncode == 2
-    assert f"more than max_body_bytes ({size - 1})" in refused.stderr
+    refused = cli("validate", estate, "--baseline", "baseline.json", "--max-bytes", str(size - 1))
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert f"baseline.json: the report has {size} bytes, more than the limit of {size - 1} bytes" in refused.stderr
+    assert "raise it with --max-bytes" in refused.stderr
+    both = cli("diff", "baseline.json", "baseline.json", "--max-bytes", str(size - 1))
+    assert both.returncode == 2 and "raise it with --max-bytes" in both.stderr
+    assert cli("validate", estate, "--baseline", "baseline.json", "--max-bytes", str(size)).returncode == 0
