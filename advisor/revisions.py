@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from advisor.errors import NotFoundError
 
 REVISION_PREFIX = "urn:hv-advisor:revision:"
+COUNTS = {"violation": "violations", "warning": "warnings", "info": "infos"}  # severity -> its count's property
 
 
 def revision_graph_iri(environment_iri: str, number: int) -> str:
@@ -82,14 +81,9 @@ def revision_of(environment_id: str, row: dict[str, object]) -> Revision:
         findings_graph=value("findings") or "",
         as_of=dt.date.fromisoformat(value("asOf") or ""),
         conforms=value("conforms") == "true",
-        counts={s: int(value(n) or 0) for s, n in (("violation", "violations"), ("warning", "warnings"),
-                                                    ("info", "infos"))},
+        counts={severity: int(value(name) or 0) for severity, name in COUNTS.items()},
         score=float(score) if score is not None else None,
     )
-
-
-def report_literal(text: str) -> ox.Literal:
-    return ox.Literal(text)
 
 
 __all__ = [
@@ -98,7 +92,6 @@ __all__ = [
     "RevisionRecord",
     "literal_value",
     "not_found",
-    "report_literal",
     "revision_graph_iri",
     "revision_node_iri",
     "revision_of",

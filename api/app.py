@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 import advisor
 from advisor.config import Settings, get_settings
 from api import problems
+from api.authors import AUTHOR_HEADER
 from api.deps import API_KEY_HEADER, check_api_key
 from api.headers import SecurityHeadersMiddleware
 from api.limits import BodyLimitMiddleware
@@ -85,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "DELETE"],
-            allow_headers=["Content-Type", "Accept", API_KEY_HEADER],
+            allow_headers=["Content-Type", "Accept", API_KEY_HEADER, AUTHOR_HEADER],
             expose_headers=["Location"],
         )
     app.add_middleware(SecurityHeadersMiddleware)

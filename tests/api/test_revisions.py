@@ -204,3 +204,17 @@ async def test_the_html_report_and_the_landing_page_show_the_trend_and_the_last_
     landing = (await client.get("/")).text
     row = re.search(r"<td>Trend office</td>.*?</tr>", landing, re.S)
     assert row is not None and row.group(0).count('<g class="point"') == 3
+
+
+async def test_a_browser_client_on_an_allowed_origin_may_name_the_author(tmp_path: Path) -> None:
+    async with running(settings_for(tmp_path / "data", cors_origins=["https://portal.example"])) as client:
+        preflight = await client.options(
+            "/v1/environments",
+            headers={
+                "origin": "https://portal.example",
+                "access-control-request-method": "PUT",
+                "access-control-request-headers": "content-type, x-author",
+            },
+        )
+        assert preflight.status_code == 200
+        assert "x-author" in preflight.headers["access-control-allow-headers"].lower()
