@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from advisor.report import Finding, RuleError
+from advisor.report import BlastRadius, Finding, RuleError
 from advisor.store import Environment
 
 
@@ -18,6 +18,9 @@ class ReportContract(BaseModel):
     systems: int = Field(ge=0, description="Computer systems in the graph: what the score is normalised by.")
     findings: list[Finding]
     errors: list[RuleError] | None = Field(None, description="Rules that could not run; the others still ran.")
+    blast_radius: list[BlastRadius] | None = Field(
+        None, description="For each site and each cluster, the systems losing it alone would leave unrecoverable."
+    )
 
 
 class Counts(BaseModel):

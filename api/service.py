@@ -171,8 +171,10 @@ class AdvisorService:
             ),
         }
 
-    async def check(self, document: GraphInput, as_of: dt.date | None, *, keep_graph: bool = False) -> Checked:
-        """Parse and validate one document in a validation worker."""
+    async def check(
+        self, document: GraphInput, as_of: dt.date | None, *, keep_graph: bool = False, blast_radius: bool = False
+    ) -> Checked:
+        """Parse and validate one document in a validation worker (`blast_radius` for the formats that show it)."""
         self.metrics.validations_running.inc()
         started = time.perf_counter()
         try:
@@ -183,6 +185,7 @@ class AdvisorService:
                 as_of,
                 document.source,
                 keep_graph,
+                blast_radius,
                 stages=self._stages(),
                 wait=self.settings.validation_timeout_seconds,
             )
@@ -240,16 +243,20 @@ class AdvisorService:
     async def delete_environment(self, environment_id: str) -> None:
         await anyio.to_thread.run_sync(self.store.delete, environment_id)
 
-    async def environment_findings(self, environment_id: str, as_of: dt.date | None) -> StoredReport:
+    async def environment_findings(
+        self, environment_id: str, as_of: dt.date | None, *, blast_radius: bool = False
+    ) -> StoredReport:
         """Validate the environment's current graph as of a date; records nothing (a read never writes)."""
-        return (await self._validate_stored(environment_id, as_of))[1]
+        return (await self._validate_stored(environment_id, as_of, blast_radius))[1]
 
-    async def revalidate_environment(self, environment_id: str, as_of: dt.date | None) -> StoredReport:
+    async def revalidate_environment(
+        self, environment_id: str, as_of: dt.date | None, *, blast_radius: bool = False
+    ) -> StoredReport:
         """Validate the current graph as of a date and keep the result as the environment's latest findings.
 
         A replace that lands while the graph is validated wins; the newer graph is then validated in turn."""
         for _ in range(REVALIDATION_ATTEMPTS):
-            environment, stored = await self._validate_stored(environment_id, as_of)
+            environment, stored = await self._validate_stored(environment_id, as_of, blast_radius)
             findings = await anyio.to_thread.run_sync(self._findings_triples, stored.report)
             summary = _summary(stored.report)
             recorded = await anyio.to_thread.run_sync(
@@ -261,14 +268,16 @@ class AdvisorService:
             f"the environment's graph changed {REVALIDATION_ATTEMPTS} times while it was validated: try again"
         )
 
-    async def _validate_stored(self, environment_id: str, as_of: dt.date | None) -> tuple[Environment, StoredReport]:
+    async def _validate_stored(
+        self, environment_id: str, as_of: dt.date | None, blast_radius: bool = False
+    ) -> tuple[Environment, StoredReport]:
         """The stored graph validated from its own N-Triples serialization (what `GET /v1/environments/{id}`
         answers for `application/n-triples`), its report addressed by the environment's API URL."""
         environment = await self.environment(environment_id)
         triples = await self.environment_graph(environment_id)
         data = await anyio.to_thread.run_sync(lambda: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         document = GraphInput(data=data, format=RdfFormat.N_TRIPLES, source=environment.name)
-        checked = await self.check(document, as_of)
+        checked = await self.check(document, as_of, blast_radius=blast_radius)
         report = checked.report.model_copy(
             update={"source_uri": environment_path(environment_id), "source_media_type": RdfFormat.N_TRIPLES.media_type}
         )

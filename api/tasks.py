@@ -41,11 +41,15 @@ class Checked:
     ntriples: bytes | None = None
 
 
-def check_document(data: bytes, fmt: RdfFormat, as_of: dt.date | None, source: str | None, keep_graph: bool) -> Checked:
-    """Parse (stage "start") and validate (stage "validating") one document."""
+def check_document(
+    data: bytes, fmt: RdfFormat, as_of: dt.date | None, source: str | None, keep_graph: bool, blast_radius: bool = False
+) -> Checked:
+    """Parse (stage "start") and validate (stage "validating") one document; `blast_radius` for the formats that
+    show it."""
     settings = _settings or Settings()
     graph = parse_bytes(data, fmt, source=source, settings=settings)
     report_stage(VALIDATING)
-    report = apply_policy(validate(graph, as_of=as_of, parameters=_policy.rule_parameters(settings)), _policy)
+    parameters = _policy.rule_parameters(settings)
+    report = apply_policy(validate(graph, as_of=as_of, parameters=parameters, blast_radius=blast_radius), _policy)
     ntriples = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES) if keep_graph else None
     return Checked(report=report, triples=len(graph), ntriples=ntriples)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.params import Depends
 
 from advisor.loading import RdfFormat
+from advisor.whatif.blast import shown_in
 from api.authors import author_of
 from api.deps import RDF_MEDIA_TYPES, rdf_media_type, serialize_rdf, service_of, with_charset
 from api.inventory import graph_or_inventory, with_inventory
@@ -122,7 +123,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
     ) -> Response:
         service = service_of(request)
         media_type = negotiate(request.headers.get("accept"), service.report_media_types())
-        stored = await service.environment_findings(environment_id, as_of)
+        stored = await service.environment_findings(environment_id, as_of, blast_radius=shown_in(media_type))
         body = await service.render(stored.report, media_type, stored.text)
         return Response(body, media_type=with_charset(media_type))
 
@@ -144,7 +145,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
     ) -> Response:
         service = service_of(request)
         media_type = negotiate(request.headers.get("accept"), service.report_media_types())
-        stored = await service.revalidate_environment(environment_id, as_of)
+        stored = await service.revalidate_environment(environment_id, as_of, blast_radius=shown_in(media_type))
         body = await service.render(stored.report, media_type, stored.text)
         return Response(body, media_type=with_charset(media_type))
 
@@ -160,7 +161,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         request: Request, environment_id: str = ENVIRONMENT_ID, as_of: IsoDate | None = AS_OF
     ) -> Response:
         service = service_of(request)
-        stored = await service.environment_findings(environment_id, as_of)
+        stored = await service.environment_findings(environment_id, as_of, blast_radius=True)
         history = await service.history(environment_id)
         body = await service.render(stored.report, HTML, stored.text, history=history)
         return Response(body, media_type=with_charset(HTML))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from advisor.loading import RdfFormat
+from advisor.whatif.blast import shown_in
 from api.deps import service_of, with_charset
 from api.inputs import read_graph
 from api.inventory import origins, read_inventory_graph, with_inventory
@@ -36,7 +37,7 @@ def router(report_media_types: list[str]) -> APIRouter:
         media_type = negotiate(request.headers.get("accept"), service.report_media_types())
         inventory = await read_inventory_graph(request, service.settings)
         document = inventory[0] if inventory is not None else await read_graph(request, service.settings, fmt)
-        checked = await service.check(document, as_of)
+        checked = await service.check(document, as_of, blast_radius=shown_in(media_type))
         if inventory is not None:  # findings point at the inventory file and line of their object
             checked.report.origins = origins(inventory[1])
         body = await service.render(checked.report, media_type, document.text())

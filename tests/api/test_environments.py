@@ -140,7 +140,8 @@ async def test_findings_validate_the_current_graph_as_of_a_date_and_record_nothi
     for as_of in ("2026-02-01", "2027-06-01"):
         response = await client.get(created["links"]["findings"], params={"as_of": as_of})
         assert response.status_code == 200
-        assert response.json() == validate(graph, as_of=dt.date.fromisoformat(as_of)).contract()
+        expected = validate(graph, as_of=dt.date.fromisoformat(as_of), blast_radius=True)  # JSON shows it
+        assert response.json() == expected.contract()
     assert store_content(client) == before
     assert (await summary_of(client, created["id"]))["as_of"] == "2026-02-01"  # what create recorded
 
@@ -148,7 +149,7 @@ async def test_findings_validate_the_current_graph_as_of_a_date_and_record_nothi
 async def test_revalidation_records_the_findings_as_of_a_date(client: httpx.AsyncClient) -> None:
     created = await create(client, EXAMPLE_TTL.read_bytes(), as_of="2026-02-01")
     graph = parse_bytes(EXAMPLE_TTL.read_bytes(), RdfFormat.TURTLE)
-    later = validate(graph, as_of=dt.date(2027, 6, 1))
+    later = validate(graph, as_of=dt.date(2027, 6, 1), blast_radius=True)  # the JSON report shows it
     assert later.counts() != validate(graph, as_of=dt.date(2026, 2, 1)).counts()  # the date makes a difference
     response = await client.post(f"{created['links']['self']}/validate", params={"as_of": "2027-06-01"})
     assert response.status_code == 200, response.text

@@ -114,3 +114,24 @@ async def test_bad_graph_and_bad_date_are_problems(client):
 async def test_environment_what_if_of_an_unknown_environment_is_404(client):
     response = await client.post("/v1/environments/nothing-here/what-if", params={"lose": "site:Main"})
     assert_problem(response, 404, "not-found")
+
+
+async def test_reports_of_the_service_carry_the_blast_radius(client):
+    from tests.whatif.test_blast_radius import EXPECTED
+
+    report = await client.post("/v1/validate", content=ESTATE.read_bytes(), headers=TURTLE, params={"as_of": AS_OF})
+    assert report.status_code == 200, report.text
+    assert report.json()["blast_radius"] == EXPECTED
+    markdown = await client.post(
+        "/v1/validate", content=ESTATE.read_bytes(), headers=TURTLE | {"accept": "text/markdown"}
+    )
+    assert "| Site | Main | 1 | DB |" in markdown.text
+    environment = await create(client, ESTATE.read_bytes(), name="whatif-blast")
+    findings = await client.get(f"/v1/environments/{environment['id']}/findings", params={"as_of": AS_OF})
+    assert findings.json()["blast_radius"] == EXPECTED
+    page = await client.get(f"/v1/environments/{environment['id']}/report")
+    assert '<tr><td>Site</td><th scope="row">DR</th><td class="num">1</td><td>LAB</td></tr>' in page.text
+    sarif = await client.post(
+        "/v1/validate", content=ESTATE.read_bytes(), headers=TURTLE | {"accept": "application/sarif+json"}
+    )
+    assert "blast" not in sarif.text.lower()
