@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from advisor.config import Settings
 from advisor.errors import InputError, LimitExceededError
-from advisor.importers import ImportResult, Source, import_inventory
+from advisor.importers import ImportResult, InventoryError, Source, import_inventory
 from advisor.importers.collector import MEDIA_TYPE, schema_file
 from advisor.loading import RdfFormat
 from api.inputs import FILE_FIELD, MULTIPART, GraphInput, media_type_of, read_graph
@@ -22,6 +22,11 @@ from api.openapi import EXAMPLES
 INVENTORY_FIELD = "inventory"
 OVERLAY_FIELD = "overlay"
 MAX_FILES = 200
+INVENTORY_BODY = {
+    "anyOf": [{"type": "object"}, {"type": "array"}],
+    "description": f"An inventory document: the collector's file ({schema_file().name}, an object) or the JSON of "
+    "one cmdlet export (an array, or one object).",
+}
 UPLOADED = "inventory.json"
 
 
@@ -50,6 +55,9 @@ async def read_inventory(request: Request, settings: Settings) -> tuple[list[Sou
         data = await request.body()
         if not data.strip():
             raise InputError("the inventory is empty: the request carries no document")
+        if data.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")[:1] not in (b"{", b"["):
+            raise InventoryError(f"{UPLOADED}: an {MEDIA_TYPE} body is a JSON object (the collector's document) "
+                                 "or the JSON array of a cmdlet's export")
         return [Source(UPLOADED, data)], []
     if media_type == MULTIPART:
         return await _form_sources(request, settings)
@@ -98,8 +106,7 @@ def with_inventory(extra: dict) -> dict:
     extra = copy.deepcopy(extra)
     content = extra["requestBody"]["content"]
     content[MEDIA_TYPE] = {
-        "schema": {"type": "object", "description": "An inventory document: the collector's file "
-                   f"({schema_file().name}) or the JSON of one cmdlet export."},
+        "schema": INVENTORY_BODY,
         "example": inventory_example(),
     }
     form = content[MULTIPART]["schema"]

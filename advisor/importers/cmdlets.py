@@ -7,7 +7,16 @@ holds an object no cmdlet's signature fits is refused as a whole, naming the obj
 
 from __future__ import annotations
 
-from advisor.importers.documents import InventoryError, Located, Source, as_list, looks_like_csv, parse_csv, parse_json
+from advisor.importers.documents import (
+    InventoryError,
+    Located,
+    Source,
+    as_list,
+    csv_header,
+    looks_like_csv,
+    parse_csv,
+    parse_json,
+)
 from advisor.importers.graph import Where
 from advisor.importers.reading import Reading
 from advisor.importers.records import Record
@@ -64,5 +73,13 @@ def recognises_csv(source: Source, text: str) -> bool:
 
 def read_csv(source: Source, text: str, reading: Reading) -> None:
     rows: list[Located] = parse_csv(text)
+    header = csv_header(text)
+    if classify(dict.fromkeys(header)) is None:  # the columns say which cmdlet, also when no row follows
+        cmdlets = ", ".join(sorted({kind.cmdlet for kind in kinds()}))
+        shown = ", ".join(header[:8]) + (", ..." if len(header) > 8 else "")
+        raise InventoryError(
+            f"{source.name}: unknown document kind: a CSV file with the columns {shown}, which is the Export-Csv "
+            f"of none of the cmdlets the importer reads ({cmdlets})"
+        )
     reading.builder.source(source.name, None, "Export-Csv")
     read_objects(source, rows, reading)

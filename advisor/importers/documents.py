@@ -99,17 +99,29 @@ def looks_like_csv(text: str) -> bool:
     return first in ('"', "#")
 
 
+def _body(text: str) -> tuple[str, int]:
+    """The CSV text without Windows PowerShell 5.1's `#TYPE` line, and how many lines that removed."""
+    lines = text.splitlines(keepends=True)
+    offset = 1 if lines and lines[0].startswith("#") else 0
+    return "".join(lines[offset:]), offset
+
+
+def _delimiter(body: str) -> str:
+    header = body.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def csv_header(text: str) -> list[str]:
+    """The column names of an Export-Csv document."""
+    body, _ = _body(text)
+    return next(csv.reader(io.StringIO(body), delimiter=_delimiter(body)), [])
+
+
 def parse_csv(text: str) -> list[Located]:
     """Export-Csv rows as Located dicts (header line skipped; `#TYPE` line of Windows PowerShell 5.1 too);
     the delimiter is a comma, or a semicolon (-UseCulture in many locales)."""
-    lines = text.splitlines(keepends=True)
-    offset = 0
-    if lines and lines[0].startswith("#"):
-        offset = 1
-    body = "".join(lines[offset:])
-    header = body.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.DictReader(io.StringIO(body), delimiter=delimiter)
+    body, offset = _body(text)
+    reader = csv.DictReader(io.StringIO(body), delimiter=_delimiter(body))
     rows: list[Located] = []
     for row in reader:
         located = Located({k: (v if v != "" else None) for k, v in row.items() if k is not None})

@@ -11,6 +11,7 @@ from advisor.importers.collector import MEDIA_TYPE
 from api.deps import RDF_MEDIA_TYPES, rdf_media_type, serialize_rdf, service_of, with_charset
 from api.inputs import MULTIPART
 from api.inventory import (
+    INVENTORY_BODY,
     INVENTORY_FIELD,
     OVERLAY_FIELD,
     import_request,
@@ -36,7 +37,7 @@ def _request_body() -> dict:
             "required": True,
             "description": f"The collector's document (or one cmdlet export) as {MEDIA_TYPE}, or inventory files "
             "and overlays as multipart/form-data.",
-            "content": {MEDIA_TYPE: {"schema": {"type": "object"}, "example": inventory_example()},
+            "content": {MEDIA_TYPE: {"schema": INVENTORY_BODY, "example": inventory_example()},
                         MULTIPART: {"schema": form}},
         }
     }

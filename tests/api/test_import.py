@@ -131,3 +131,9 @@ async def test_the_openapi_document_offers_the_inventory_forms(client: httpx.Asy
         assert content[INVENTORY]["example"]["format"] == "hv-advisor-inventory"
     form = document["paths"]["/v1/validate"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert {"file", "inventory", "overlay"} <= set(form["properties"])
+
+
+async def test_an_inventory_body_that_is_no_json_object_or_array_is_a_problem(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/validate", content=b'"SQL01"', headers={"content-type": INVENTORY})
+    body = assert_problem(response, 422, "invalid-inventory")
+    assert "is a JSON object (the collector's document) or the JSON array of a cmdlet's export" in body["detail"]

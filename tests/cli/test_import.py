@@ -96,7 +96,7 @@ def test_sarif_points_at_the_inventory_file_and_line_of_the_object(cli, exports:
     assert text[line - 1].strip() == "{" and '"Name":  "SQL01"' in text[line]
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "csv", "junit", "markdown", "text"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "csv", "junit", "markdown", "html", "text"])
 def test_import_warnings_are_findings_in_every_report_format(cli, tmp_path: Path, fmt: str) -> None:
     (tmp_path / "get-vm.json").write_text(json.dumps(TRUNCATED_VM, indent=2), encoding="utf-8")
     run = cli("validate", tmp_path / "get-vm.json", "--as-of", AS_OF, "--format", fmt)

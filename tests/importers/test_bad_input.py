@@ -123,3 +123,11 @@ def test_an_error_in_one_document_imports_nothing() -> None:
 def test_text_that_is_not_utf8_is_refused_naming_the_file() -> None:
     with pytest.raises(UnsupportedEncodingError, match=r"^get-vm.json\b.*an 8-bit code page"):
         import_texts(("get-vm.json", '[{"Name": "Büro"}]'.encode("cp1252")))
+
+
+def test_csv_whose_columns_are_no_cmdlets_is_an_unknown_kind_even_without_rows() -> None:
+    with pytest.raises(InventoryError, match=r"^services.csv: unknown document kind: a CSV file with the columns "
+                                             r"Name, Status, StartType"):
+        import_texts(("services.csv", '"Name","Status","StartType"\r\n'))
+    header_only = import_texts(("vms.csv", '"Name","Id","State","ProcessorCount","Generation","ComputerName"\r\n'))
+    assert subjects_of_type(header_only, "VirtualMachine") == []

@@ -208,3 +208,20 @@ def test_the_cluster_estate_gives_its_expected_graph() -> None:
     """The whole 3-node cluster with its DR host (tests/importers/data/expected-cluster.ttl, reviewed by hand)."""
     expected = {str(q.triple) for q in ox.parse(path=str(DATA / "expected-cluster.ttl"), format=ox.RdfFormat.TURTLE)}
     assert triples(import_folder(RAW_51)) == expected
+
+
+def test_replica_copy_with_an_id_of_its_own_is_matched_by_name_on_its_primary_server() -> None:
+    """Whether a Replica copy keeps its primary's VMId is not documented: a copy with another id still finds its
+    primary, by name on the server Get-VMReplication names as primary."""
+    primary = {"Name": "SQL01", "Id": "p1", "State": 2, "ProcessorCount": 2, "Generation": 2, "ComputerName": "HV01",
+               "ReplicationMode": 1}
+    copy = primary | {"Id": "r1", "State": 3, "ComputerName": "HVDR01", "ReplicationMode": 2}
+    replication = {"VMName": "SQL01", "VMId": "r1", "ComputerName": "HVDR01", "ReplicationMode": 2,
+                   "PrimaryServerName": "hv01.contoso.local", "ReplicaServerName": "hvdr01.contoso.local",
+                   "ReplicationFrequencySec": 30}
+    result = import_texts(("vms.json", [primary, copy]), ("replication.json", [replication]))
+    assert subjects_of_type(result, "VirtualMachine") == ["urn:hv-advisor:vm:p1@hv01"]
+    relationship = "urn:hv-advisor:vm:p1@hv01/replica/simple"
+    assert objects(result, relationship, "primaryVM") == ["urn:hv-advisor:vm:p1@hv01"]
+    assert objects(result, relationship, "replicaServer") == ["urn:hv-advisor:host:hvdr01"]
+    assert objects(result, relationship, "replicationIntervalSeconds") == ["30"]
