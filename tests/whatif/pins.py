@@ -24,6 +24,7 @@ CASES: dict[str, tuple[Path, list[str]]] = {
         ["site:Rotterdam datacenter (RTM1)", "repository:ex:repo-cloud"],
     ),
     "estate-lose-main": (ESTATE, ["site:Main"]),
+    "small-office-lose-office": (ROOT / "sample_graphs" / "small-office.ttl", ["site:Harbour Street office"]),
 }
 
 
