@@ -137,7 +137,8 @@ def validate(
         typer.Argument(
             metavar="PATH...",
             help="Environment graphs (Turtle, JSON-LD, N-Triples, RDF/XML): files, directories "
-            "(searched recursively by extension) or glob patterns.",
+            "(searched recursively by extension) or glob patterns; or inventory files and folders "
+            "(imported together as one environment, see docs/import.md).",
             show_default=False,
         ),
     ],
