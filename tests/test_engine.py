@@ -32,49 +32,56 @@ def test_a_broken_rule_becomes_an_error_entry_and_the_others_still_run() -> None
     assert "COV-001" in {f.rule_id for f in report.findings}
 
 
-# A job restore-tested 30 days before the as-of date: within TST-002's default maximum of 90 days.
+# A job restore-tested 30 days and last run 3 days before the as-of date: within TST-002's default maximum of
+# 90 days and REC-001's of 7.
 TESTED_JOB = b"""
 @prefix hv: <https://w3id.org/hv-advisor/ontology#> .
 @prefix ex: <https://example.org/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-ex:job a hv:BackupJob ; rdfs:label "NIGHTLY" ; hv:lastRestoreTestDate "2026-10-26"^^xsd:date .
+ex:job a hv:BackupJob ; rdfs:label "NIGHTLY" ; hv:lastRestoreTestDate "2026-10-26"^^xsd:date ;
+    hv:lastSuccessfulRunAt "2026-11-22T02:00:00Z"^^xsd:dateTime .
 """
+CONTEXT = "<https://w3id.org/hv-advisor/shapes#validationContext>"
+XSD_IRI = "http://www.w3.org/2001/XMLSchema#"
 CONTEXT_SPOOFS = {
-    # Each statement, if it took effect, would make TST-002 fire on NIGHTLY.
-    "maximum age": b"""<https://w3id.org/hv-advisor/shapes#validationContext>
-        <https://w3id.org/hv-advisor/shapes#maxRestoreTestAgeDays> 1 .""",
-    "as-of date": b"""<https://w3id.org/hv-advisor/shapes#validationContext>
-        <https://w3id.org/hv-advisor/shapes#asOf> "2099-01-01"^^<http://www.w3.org/2001/XMLSchema#date> .""",
+    # Each statement, if it took effect, would make the rule named fire on NIGHTLY.
+    "TST-002 maximum age": f"{CONTEXT} <https://w3id.org/hv-advisor/shapes#maxRestoreTestAgeDays> 1 .",
+    "REC-001 maximum age": f"{CONTEXT} <https://w3id.org/hv-advisor/shapes#maxSuccessfulRunAgeDays> 0 .",
+    "as-of date": f'{CONTEXT} <https://w3id.org/hv-advisor/shapes#asOf> "2099-01-01"^^<{XSD_IRI}date> .',
 }
+AGE_RULES = ("TST-002", "REC-001")
 
 
-def _tst002(report) -> list[str]:
-    return [f.message for f in report.findings if f.rule_id == "TST-002"]
+def _age_findings(report) -> list[str]:
+    return [f.message for f in report.findings if f.rule_id in AGE_RULES]
 
 
-def test_the_context_values_the_spoofs_set_would_make_tst002_fire() -> None:
-    """The spoofs below are meaningful: the same values, set the legitimate way, do make the rule fire."""
+def test_the_context_values_the_spoofs_set_would_make_the_age_rules_fire() -> None:
+    """The spoofs below are meaningful: the same values, set the legitimate way, do make the rules fire."""
     graph = parse_bytes(TESTED_JOB, RdfFormat.TURTLE)
-    assert _tst002(validate(graph, as_of=dt.date(2026, 11, 25))) == []
+    assert _age_findings(validate(graph, as_of=dt.date(2026, 11, 25))) == []
     strict = validate(
         parse_bytes(TESTED_JOB, RdfFormat.TURTLE),
         as_of=dt.date(2026, 11, 25),
-        parameters=RuleParameters(max_restore_test_age_days=1),
+        parameters=RuleParameters(max_restore_test_age_days=1, max_successful_run_age_days=0),
     )
-    assert _tst002(strict) == ["NIGHTLY was last restore-tested on 2026-10-26, 30 days before 2026-11-25; "
-                               "the policy allows at most 1 days."]
+    assert sorted(_age_findings(strict)) == [
+        "NIGHTLY last completed successfully at 2026-11-22T02:00:00Z, 3 days before 2026-11-25 (counted from the "
+        "date in UTC); the policy allows at most 0 days.",
+        "NIGHTLY was last restore-tested on 2026-10-26, 30 days before 2026-11-25; the policy allows at most 1 days.",
+    ]
     late = validate(parse_bytes(TESTED_JOB, RdfFormat.TURTLE), as_of=dt.date(2099, 1, 1))
-    assert len(_tst002(late)) == 1
+    assert sorted(f.rule_id for f in late.findings if f.rule_id in AGE_RULES) == ["REC-001", "TST-002"]
 
 
 @pytest.mark.parametrize("spoof", sorted(CONTEXT_SPOOFS))
 @pytest.mark.parametrize("engine", ["fast", "reference"])
 def test_a_document_cannot_set_the_validation_context(spoof: str, engine: str) -> None:
-    graph = parse_bytes(TESTED_JOB + CONTEXT_SPOOFS[spoof], RdfFormat.TURTLE)
+    graph = parse_bytes(TESTED_JOB + CONTEXT_SPOOFS[spoof].encode("utf-8"), RdfFormat.TURTLE)
     report = validate(graph, as_of=dt.date(2026, 11, 25), engine=engine)
     assert not report.errors
-    assert _tst002(report) == [], f"the document's {spoof} took effect"
+    assert _age_findings(report) == [], f"the document's {spoof} took effect"
 
 
 def test_finding_names_the_resource_by_its_label() -> None:
