@@ -198,7 +198,7 @@ def validate(
         _warn(problem)
 
     out_dir = Path(output) if output is not None and _is_directory_target(output) else None
-    inputs, inventory_inputs, inventory_files = split_validate_inputs(inputs)  # imported as one environment
+    inputs, inventory_inputs, inventory_files = split_validate_inputs(inputs, max_bytes)  # one environment
     collected = collect_inputs(inputs, exclude=out_dir)
     if inventory_inputs and collected.entries:
         collected = Inputs(entries=collected.entries, batch=True)
@@ -216,7 +216,7 @@ def validate(
     show_progress = collected.batch and not quiet and sys.stderr.isatty() and len(collected.files) > 1
     results = _run_with_progress(collected, options, jobs, show_progress)
     if inventory_inputs:
-        results.append(validate_inventory(inventory_inputs, inventory_files, overlay or (), options))
+        results.append(validate_inventory(inventory_inputs, inventory_files, overlay or (), options, max_bytes))
     elapsed = time.perf_counter() - started
 
     for result in results:

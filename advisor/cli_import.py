@@ -18,14 +18,17 @@ import pyoxigraph as ox
 import typer
 
 from advisor.batch import BatchOptions, FileError, FileResult
+from advisor.cli_limits import DEFAULT_MAX_BYTES, OPTION, MaxBytesOption
 from advisor.errors import AdvisorError, InputError
 from advisor.importers.inputs import Limit, environment_name, import_paths, parsed_graph, split_arguments
 from advisor.policy import apply_policy
 from advisor.validation import validate
 
 OUTPUT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "n-triples": ox.RdfFormat.N_TRIPLES}
-CLI_MAX_BYTES = 2 * 1024**3
-LIMIT = Limit(CLI_MAX_BYTES, "--max-bytes")
+
+
+def _limit(max_bytes: int) -> Limit:
+    return Limit(max_bytes, OPTION)
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
@@ -61,14 +64,12 @@ def import_command(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="turtle, json-ld or n-triples.")
     ] = "turtle",
-    max_bytes: Annotated[
-        int, typer.Option("--max-bytes", min=1, help="Largest input file read, in bytes (default 2 GiB).")
-    ] = CLI_MAX_BYTES,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Import inventory documents into a graph of the hv: vocabulary; exit 0, or 2 for bad input (nothing written)."""
     if output_format not in OUTPUT_FORMATS:
         raise InputError(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
-    limit = Limit(max_bytes, "--max-bytes")
+    limit = _limit(max_bytes)
     graphs, _, files = split_arguments(inputs, limit)
     if graphs:
         raise InputError(f"{graphs[0]}: not an inventory document or a folder of them (an RDF graph needs no import)")
@@ -85,18 +86,24 @@ def import_command(
                err=True)
 
 
-def split_validate_inputs(arguments: Sequence[str]) -> tuple[list[str], list[str], list[Path]]:
+def split_validate_inputs(
+    arguments: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[str], list[str], list[Path]]:
     """For `advisor validate`: (RDF arguments, inventory arguments, inventory files)."""
-    return split_arguments(arguments, LIMIT)
+    return split_arguments(arguments, _limit(max_bytes))
 
 
 def validate_inventory(
-    arguments: Sequence[str], files: Sequence[Path], overlays: Sequence[Path], options: BatchOptions
+    arguments: Sequence[str],
+    files: Sequence[Path],
+    overlays: Sequence[Path],
+    options: BatchOptions,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> FileResult:
     """The inventory arguments imported together (with the overlays) and validated as one environment."""
     name = environment_name(arguments)
     try:
-        result = import_paths(files, overlays, LIMIT)
+        result = import_paths(files, overlays, _limit(max_bytes))
         report = validate(
             parsed_graph(result, name),
             as_of=options.as_of,

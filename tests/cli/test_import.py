@@ -138,3 +138,12 @@ def test_import_with_an_overlay_names_its_unknown_names(cli, exports: Path) -> N
     run = cli("import", exports, "--overlay", DATA / "site.toml")
     assert run.returncode == 0
     assert "warning: IMP-003: " in run.stderr and "the overlay names the system 'DC*'" in run.stderr
+
+
+def test_an_inventory_file_over_max_bytes_is_refused_naming_the_option(cli, exports: Path, tmp_path: Path) -> None:
+    target = tmp_path / "estate.ttl"
+    run = cli("import", exports, "--max-bytes", "1000", "-o", target)
+    assert run.returncode == 2 and not target.exists()
+    assert "more than the limit of 1000 (--max-bytes)" in run.stderr
+    run = cli("validate", exports, "--max-bytes", "1000", "--as-of", AS_OF)
+    assert run.returncode == 2 and "more than the limit of 1000 (--max-bytes)" in run.stderr
