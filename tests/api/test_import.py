@@ -137,3 +137,17 @@ async def test_an_inventory_body_that_is_no_json_object_or_array_is_a_problem(cl
     response = await client.post("/v1/validate", content=b'"SQL01"', headers={"content-type": INVENTORY})
     body = assert_problem(response, 422, "invalid-inventory")
     assert "is a JSON object (the collector's document) or the JSON array of a cmdlet's export" in body["detail"]
+
+
+async def test_validate_raw_exports_without_an_overlay(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/validate", files=_raw_files(), params=AS_OF)
+    assert response.status_code == 200, response.text
+    assert _findings(response.json()) == EXPECTED
+
+
+async def test_validate_the_collector_file_with_the_overlay_as_multipart(client: httpx.AsyncClient) -> None:
+    files = [("inventory", ("cluster.json", COLLECTOR.read_bytes())),
+             ("overlay", ("site.toml", (DATA / "site.toml").read_bytes()))]
+    response = await client.post("/v1/validate", files=files, params=AS_OF)
+    assert response.status_code == 200, response.text
+    assert _findings(response.json()) == EXPECTED_WITH_OVERLAY
