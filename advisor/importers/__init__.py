@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from advisor.errors import InputError
 from advisor.importers import cmdlets, collector
 from advisor.importers.documents import InventoryError, Source, decode
-from advisor.importers.graph import ImportWarning, Origin
+from advisor.importers.graph import InventoryWarning, Origin
 from advisor.importers.hyperv import build_estate
 from advisor.importers.reading import Reading
 
@@ -49,7 +50,7 @@ class ImportResult:
     """The graph of an import, its warnings, and where each object was read."""
 
     triples: list[ox.Triple]
-    warnings: list[ImportWarning]
+    warnings: list[InventoryWarning]
     origins: dict[str, Origin]
     labels: dict[str, str]
 
@@ -75,9 +76,7 @@ def is_inventory(source: Source) -> bool:
     """Whether a document is an inventory rather than an RDF graph: empty, CSV, or JSON without @context."""
     try:
         text = decode(source)
-    except InventoryError:
-        return False
-    except Exception:
+    except InputError:  # not text the importers read: left to the RDF loader, which says why
         return False
     stripped = text.lstrip()
     if not stripped:

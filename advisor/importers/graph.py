@@ -38,7 +38,7 @@ class Where:
 
 
 @dataclass(frozen=True)
-class ImportWarning:
+class InventoryWarning:
     """Something the import could not read, or could not resolve; becomes an IMP-00N finding."""
 
     kind: str  # a key of mappings/warnings.toml
@@ -91,7 +91,7 @@ class GraphBuilder:
     def __init__(self) -> None:
         self._triples: dict[ox.Triple, None] = {}
         self.origins: dict[str, Origin] = {}
-        self.warnings: list[ImportWarning] = []
+        self.warnings: list[InventoryWarning] = []
         self.labels: dict[str, str] = {}
 
     def add(self, subject: str, predicate: str, obj: str | ox.Literal | object) -> None:
@@ -124,7 +124,7 @@ class GraphBuilder:
         return iri
 
     def warn(self, kind: str, where: Where, about: str | None = None, owner: object = None, **fields: str) -> None:
-        self.warnings.append(ImportWarning(kind, where, about, fields, owner))
+        self.warnings.append(InventoryWarning(kind, where, about, fields, owner))
 
     def source(self, name: str, collected_at: dt.datetime | None, producer: str | None) -> str:
         """Provenance of one input document: its name, when it was collected, what produced it."""

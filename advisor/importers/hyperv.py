@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from advisor.importers import iris
 from advisor.importers.graph import GraphBuilder, Origin, Where
 from advisor.importers.records import ZERO_GUID, Record
-from advisor.importers.tables import integration_components, kind, os_tables
+from advisor.importers.tables import disk_formats, integration_components, kind, os_tables
 
 GIB = 1024**3
 MIB = 1024**2
@@ -273,7 +273,7 @@ def _disk_from(estate: Estate, record: Record, vm: str, host: str | None) -> Non
     fmt = vhd.enum("VhdFormat", "VhdFormat") if vhd is not None else None
     if fmt not in ("VHD", "VHDX"):
         suffix = path.lower().rsplit(".", 1)[-1]
-        fmt = {"vhd": "VHD", "vhdx": "VHDX", "avhd": "VHD", "avhdx": "VHDX"}.get(suffix)
+        fmt = disk_formats().get(suffix)
     if fmt:
         b.add(iri, "diskFormat", f"hv:{fmt}")
     size = vhd.integer("Size") if vhd is not None else None

@@ -95,8 +95,6 @@ class Record:
 
     def truncated(self, prop: str, value: object) -> None:
         shown = value if isinstance(value, str) else " ".join(value)  # type: ignore[arg-type]
-        alternatives = {"HardDrives": "Get-VMHardDiskDrive", "VMIntegrationService": "Get-VMIntegrationService",
-                        "FibreChannelHostBusAdapters": "Get-VMFibreChannelHba"}
         self.builder.warn(
             "truncated",
             self.where,
@@ -105,7 +103,7 @@ class Record:
             value=repr(shown if len(shown) <= 120 else shown[:117] + "..."),
             unknown=self.kind.reads.get(prop, "this value"),
             cmdlet=self.kind.cmdlet,
-            alternative=alternatives.get(prop, self.kind.cmdlet),
+            alternative=self.kind.alternatives.get(prop, self.kind.cmdlet),
         )
 
     def text(self, prop: str) -> str | None:

@@ -50,6 +50,7 @@ class Kind:
     name: str
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reads: dict[str, str] = field(default_factory=dict)
+    alternatives: dict[str, str] = field(default_factory=dict)  # property -> the cmdlet that exports it on its own
 
     def matches(self, keys: set[str]) -> bool:
         return all(key in keys or any(a in keys for a in self.aliases.get(key, ())) for key in self.signature)
@@ -81,6 +82,7 @@ def kinds() -> list[Kind]:
                 name=entry["name"],
                 aliases={k: tuple(v) for k, v in entry.get("aliases", {}).items()},
                 reads=dict(entry.get("reads", {})),
+                alternatives=dict(entry.get("alternatives", {})),
             )
         )
     return found
@@ -105,6 +107,12 @@ def os_tables() -> tuple[dict[str, str], list[tuple[str, str]]]:
 @lru_cache(maxsize=1)
 def warning_kinds() -> dict[str, dict[str, str]]:
     return _read("warnings.toml")
+
+
+@lru_cache(maxsize=1)
+def disk_formats() -> dict[str, str]:
+    """File extension (lower case, no dot) -> hv:VirtualDiskFormat individual, where Get-VHD does not say."""
+    return dict(_read("storage.toml")["disk_formats"])
 
 
 @lru_cache(maxsize=1)
