@@ -32,6 +32,9 @@ class Settings(BaseSettings):
         description="Largest request body the service accepts, in bytes (the CLI's limit for files: --max-bytes).",
     )
     max_triples: int = Field(2_000_000, description="Most triples one graph may hold.")
+    max_inventory_files: int = Field(
+        200, ge=1, description="Most inventory and overlay files one multipart upload may hold (docs/import.md)."
+    )
     max_literal_length: int = Field(65_536, description="Longest literal accepted, in characters.")
     max_nesting_depth: int = Field(
         200,

@@ -9,6 +9,7 @@ import json
 
 import anyio
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from advisor.config import Settings
@@ -21,7 +22,6 @@ from api.openapi import EXAMPLES
 
 INVENTORY_FIELD = "inventory"
 OVERLAY_FIELD = "overlay"
-MAX_FILES = 200
 INVENTORY_BODY = {
     "anyOf": [{"type": "object"}, {"type": "array"}],
     "description": f"An inventory document: the collector's file ({schema_file().name}, an object) or the JSON of "
@@ -31,7 +31,17 @@ UPLOADED = "inventory.json"
 
 
 async def _form_sources(request: Request, settings: Settings) -> tuple[list[Source], list[Source]] | None:
-    form = await request.form(max_files=MAX_FILES, max_fields=MAX_FILES + 4, max_part_size=settings.max_body_bytes)
+    most = settings.max_inventory_files
+    try:
+        form = await request.form(max_files=most, max_fields=most + 4, max_part_size=settings.max_body_bytes)
+    except HTTPException as error:
+        if error.status_code == 400 and "Too many files" in str(error.detail):
+            raise LimitExceededError(
+                f"the upload holds more than {most} files, the limit (max_inventory_files)",
+                limit="max_inventory_files",
+                maximum=most,
+            ) from None
+        raise
     inventories = [u for u in form.getlist(INVENTORY_FIELD) if isinstance(u, UploadFile)]
     if not inventories:
         return None

@@ -151,3 +151,12 @@ async def test_validate_the_collector_file_with_the_overlay_as_multipart(client:
     response = await client.post("/v1/validate", files=files, params=AS_OF)
     assert response.status_code == 200, response.text
     assert _findings(response.json()) == EXPECTED_WITH_OVERLAY
+
+
+async def test_more_files_than_max_inventory_files_is_a_limit_naming_the_setting(tmp_path) -> None:
+    from tests.api.conftest import running, settings_for
+
+    async with running(settings_for(tmp_path, max_inventory_files=2)) as small:
+        response = await small.post("/v1/import", files=_raw_files()[:3])
+    body = assert_problem(response, 413, "limit-exceeded")
+    assert body["limit"] == "max_inventory_files" and "(max_inventory_files)" in body["detail"]
