@@ -54,7 +54,10 @@ def what_if_command(
         raise InputError(f"{file}: no such file")
     fmt = format_from_label(input_format) if input_format else format_from_name(file.name)
     limit = size_limit(max_bytes)
-    result = what_if_document(read_file(file, limit), fmt, lose, date, source=str(file), size_limit=limit)
+    data = read_file(file, limit)
+    result = what_if_document(
+        data, fmt, lose, date, source=str(file), size_limit=limit, inventory=output_format == "html"
+    )
     sys.stdout.write(render(result, output_format))
     sys.stdout.flush()
     raise typer.Exit(EXIT_UNRECOVERABLE if result.any_unrecoverable else 0)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from advisor.inventory import Inventory
 from advisor.namespaces import HV_IRI
 from advisor.whatif.facts import Facts, rules
 
@@ -95,6 +96,7 @@ class WhatIfResult:
     systems: tuple[SystemOutcome, ...]
     data_sets_lost: tuple[Named, ...]
     broken_dependencies: tuple[BrokenDependency, ...]
+    inventory: Inventory | None = field(default=None, compare=False)  # the environment, for the HTML diagram
 
     def of_state(self, state: State) -> list[SystemOutcome]:
         return [s for s in self.systems if s.state is state]

@@ -113,6 +113,14 @@ th{background:#f3f3f3}.unrecoverable{color:#a4000f;font-weight:600}.exposed{colo
 .recoverable{color:#005a9e}.unaffected{color:#3b6e22}"""
 
 
+PICTURE_CSS = """svg.whatif rect{fill:#fff;stroke:#8a8a8a}svg.whatif rect.container{fill:#f6f7f9}
+svg.whatif rect.lost{fill:#d9d9d9;stroke:#6b6b6b;stroke-dasharray:4 3}svg.whatif text{font-size:12px;fill:#1b1b1b}
+svg.whatif text.lost{fill:#5c5c5c}svg.whatif rect.unrecoverable{stroke:#a4000f;stroke-width:3}
+svg.whatif rect.recoverable{stroke:#005a9e;stroke-width:2}svg.whatif rect.exposed{stroke:#8a5300;stroke-width:3}
+ul.legend{list-style:none;padding:0;display:flex;gap:1.2rem;flex-wrap:wrap}
+ul.legend svg{vertical-align:middle;margin-right:.3rem}"""
+
+
 def render_html(result: WhatIfResult) -> str:
     e = html.escape
     title = f"What if we lose {lost_summary(result)}"
@@ -128,7 +136,7 @@ def render_html(result: WhatIfResult) -> str:
     )
     parts = [
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>',
-        f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>",
+        f"<style>{_CSS}\n{PICTURE_CSS}</style></head><body><h1>{e(title)}</h1>",
         f"<p>As of {result.as_of.isoformat()}. Systems: {e(counts_sentence(result))}.</p>",
         f"<h2>Lost ({len(result.lost)})</h2><table><tr><th>Kind</th><th>Element</th><th>Why</th></tr>{rows}</table>",
         "<h2>Systems</h2><table><tr><th>System</th><th>State</th><th>Restore from</th>"
@@ -144,6 +152,11 @@ def render_html(result: WhatIfResult) -> str:
             for b in result.broken_dependencies
         )
         parts.append(f"<h2>Broken dependencies</h2><ul>{items}</ul>")
+    if result.inventory is not None and result.inventory.nodes:
+        from advisor.whatif.picture import diagram_svg  # the report's layout, only for this page
+
+        picture = diagram_svg(result)
+        parts.append("<h2>Environment</h2>" + (picture or "<p>The estate is too large to draw.</p>"))
     parts.append("</body></html>\n")
     return "".join(parts)
 

@@ -76,11 +76,15 @@ class WhatIfContract(BaseModel):
     broken_dependencies: list[DependencyModel]
 
 
-def what_if_task(data: bytes, fmt: RdfFormat, specs: list[str], as_of: dt.date, source: str | None) -> WhatIfResult:
-    """In a validation worker: parse (stage "start"), then answer the what-if (stage "validating")."""
+def what_if_task(
+    data: bytes, fmt: RdfFormat, specs: list[str], as_of: dt.date, source: str | None, inventory: bool = False
+) -> WhatIfResult:
+    """In a validation worker: parse (stage "start"), then answer the what-if (stage "validating"); `inventory`
+    for the HTML page's diagram."""
     settings = tasks._settings  # the worker's, set when it started (None outside a worker: the process's)
+    on_parsed = lambda: report_stage(tasks.VALIDATING)  # noqa: E731
     return what_if_document(
-        data, fmt, specs, as_of, source, settings=settings, on_parsed=lambda: report_stage(tasks.VALIDATING)
+        data, fmt, specs, as_of, source, settings=settings, on_parsed=on_parsed, inventory=inventory
     )
 
 
@@ -94,6 +98,7 @@ async def _answer(request: Request, data: bytes, fmt: RdfFormat, specs: list[str
         specs,
         as_of or dt.date.today(),
         source,
+        FORMATS_BY_MEDIA_TYPE[media_type] == "html",
         stages=service._stages(),
         wait=service.settings.validation_timeout_seconds,
     )

@@ -50,6 +50,7 @@ async def test_what_if_answers_by_accept(client, accept: str, start: str):
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == f"{accept}; charset=utf-8"
     assert response.text.startswith(start)
+    assert ('<rect class="lost unrecoverable"' in response.text) == (accept == "text/html")  # the diagram
 
 
 async def test_environment_what_if_reads_the_stored_graph_and_records_nothing(client):

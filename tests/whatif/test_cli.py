@@ -68,6 +68,12 @@ def test_markdown_and_html(cli, estate: Path):  # noqa: F811
     assert "- WEB depends on DB: WEB → APP → DB" in markdown
     page = cli("what-if", estate, "--lose", "site:Main", "--format", "html", "--as-of", AS_OF).stdout
     assert page.startswith("<!DOCTYPE html>") and '<td class="unrecoverable">unrecoverable</td>' in page
+    # the diagram: lost parts greyed, systems outlined by their state, what survives as it is
+    assert '<g><title>DB — unrecoverable (lost)</title><rect class="lost unrecoverable"' in page
+    assert '<g><title>WEB — exposed</title><rect class="exposed"' in page
+    assert '<g><title>R-MAIN (lost)</title><rect class="lost"' in page
+    assert '<g><title>R-CLOUD</title><rect class=""' in page
+    assert "<svg" not in markdown
 
 
 @pytest.mark.parametrize(
