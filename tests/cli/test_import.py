@@ -147,3 +147,12 @@ def test_an_inventory_file_over_max_bytes_is_refused_naming_the_option(cli, expo
     assert "more than the limit of 1000 (--max-bytes)" in run.stderr
     run = cli("validate", exports, "--max-bytes", "1000", "--as-of", AS_OF)
     assert run.returncode == 2 and "more than the limit of 1000 (--max-bytes)" in run.stderr
+
+
+def test_the_cluster_with_get_vm_and_get_vmsnapshot_as_csv_gives_the_same_findings(cli) -> None:
+    run = cli("validate", DATA / "cluster-csv", "--as-of", AS_OF, "--format", "json")
+    assert run.returncode == 1, run.stderr
+    assert _findings(run.json()) == EXPECTED
+    overlay = DATA / "site.toml"
+    with_overlay = cli("validate", DATA / "cluster-csv", "--overlay", overlay, "--as-of", AS_OF, "-f", "json")
+    assert _findings(with_overlay.json()) == EXPECTED_WITH_OVERLAY
