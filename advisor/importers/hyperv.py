@@ -208,6 +208,7 @@ def _cluster_shared_volumes(estate: Estate) -> None:
 def _vms(estate: Estate) -> None:
     b = estate.builder
     groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    unclustered: dict[str, Record] = {}  # host -> its first clustered VM, when no cluster node export names the host
     for record in estate.of("vm"):
         vm_id, host = record.guid("VMId"), record.text("ComputerName")
         if vm_id is None or host is None:
@@ -219,8 +220,16 @@ def _vms(estate: Estate) -> None:
         if mode in REPLICA_MODES:
             estate.replica_copies[(vm_id, iris.short_name(host))] = record
             continue
-        scope = estate.scope(host, record.boolean("IsClustered"))
+        clustered = record.boolean("IsClustered")
+        if clustered and iris.short_name(host) not in estate.host_cluster:
+            unclustered.setdefault(iris.short_name(host), record)
+        scope = estate.scope(host, clustered)
         groups[(vm_id, iris.short_name(scope))].append(record)
+    for short, record in sorted(unclustered.items()):
+        host = record.text("ComputerName") or short
+        b.warn("unresolved", record.where, estate.host(host), detail=f"host {host!r} reports clustered VMs, but no "
+               "Get-ClusterNode export names its cluster: its VMs are keyed by the host, so a VM that several nodes "
+               "report counts once per node. Export Get-ClusterNode on a node of the cluster too.")
     for (vm_id, scope), reports in groups.items():
         # A clustered VM reported by several nodes: one VM, on the node that reports it running.
         chosen = sorted(reports, key=lambda r: (r.enum("State", "VMState") != "Running", r.where.file,

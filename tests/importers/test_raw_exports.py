@@ -225,3 +225,14 @@ def test_replica_copy_with_an_id_of_its_own_is_matched_by_name_on_its_primary_se
     assert objects(result, relationship, "primaryVM") == ["urn:hv-advisor:vm:p1@hv01"]
     assert objects(result, relationship, "replicaServer") == ["urn:hv-advisor:host:hvdr01"]
     assert objects(result, relationship, "replicationIntervalSeconds") == ["30"]
+
+
+def test_clustered_vms_without_get_clusternode_are_keyed_by_host_with_a_warning() -> None:
+    without = [s for s in sources(RAW_51) if s.name != "get-clusternode.json"]
+    result = import_inventory(without)
+    sql = [vm for vm in subjects_of_type(result, "VirtualMachine") if objects(result, vm, LABEL) == ["SQL01"]]
+    assert sql == ["urn:hv-advisor:vm:11111111-aaaa-4bbb-8ccc-000000000001@hv01",
+                   "urn:hv-advisor:vm:11111111-aaaa-4bbb-8ccc-000000000001@hv02"]
+    texts = [w.text for w in result.warnings if w.rule_id == "IMP-003"]
+    assert any("host 'HV01' reports clustered VMs, but no Get-ClusterNode export names its cluster" in t for t in texts)
+    assert any("host 'HV02' reports clustered VMs" in t for t in texts)
