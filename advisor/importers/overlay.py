@@ -132,6 +132,7 @@ class _Resolver:
         self.types: dict[str, set[str]] = {}
         self.runs_on: dict[str, str] = {}
         self.clusters: dict[str, str] = {}
+        self.workloads: dict[str, list[str]] = {}
         for triple in builder.triples():
             subject, predicate, obj = triple.subject.value, triple.predicate.value, triple.object.value
             if predicate == RDF_TYPE and obj.startswith(HV_IRI):
@@ -140,6 +141,8 @@ class _Resolver:
                 self.runs_on[subject] = obj
             elif predicate == HV_IRI + "memberOfCluster":
                 self.clusters[subject] = obj
+            elif predicate == HV_IRI + "runsWorkload":
+                self.workloads.setdefault(subject, []).append(obj)
 
     def line(self, value: str) -> int | None:
         """The line of the overlay where a name is written (TOML keeps no positions)."""
@@ -201,6 +204,7 @@ def _apply_toml(builder: GraphBuilder, source: Source, overlay: Overlay, text: s
                 node = b.node(f"{system}/workload/{workload.lower()}", workload,
                               f"{b.labels.get(system, system)} {workload}")
                 b.add(system, "runsWorkload", node)
+                names.workloads.setdefault(system, []).append(node)
                 if entry.requires_granular_restore is not None:
                     b.add(node, "requiresGranularRestore", entry.requires_granular_restore)
             if entry.rpo_target_minutes is not None:
@@ -219,23 +223,17 @@ def _apply_toml(builder: GraphBuilder, source: Source, overlay: Overlay, text: s
             b.add(iri, "logTruncationRequiresBackup", data_set.log_truncation_requires_backup)
         for pattern in data_set.copies_on:
             for system in names.find(pattern, SYSTEM_CLASSES, "the system"):
-                workloads = [w for s, p, w in _objects(b, system, "runsWorkload")]
+                workloads = names.workloads.get(system, [])
                 if not workloads:
                     workload = b.node(f"{system}/workload/databaseserver", "DatabaseServer",
                                       f"{b.labels.get(system, system)} DatabaseServer")
                     b.add(system, "runsWorkload", workload)
-                    workloads = [workload]
+                    workloads = names.workloads.setdefault(system, [workload])
                 for workload in workloads:
                     b.add(workload, "hostsCopyOf", iri)
     repositories = _repositories(b, names, overlay, sites)
     for job in overlay.jobs:
         _job(b, names, job, repositories)
-
-
-def _objects(builder: GraphBuilder, subject: str, prop: str) -> list[tuple[str, str, str]]:
-    iri = HV_IRI + prop
-    return [(t.subject.value, iri, t.object.value) for t in builder.triples()
-            if t.subject.value == subject and t.predicate.value == iri]
 
 
 def _repositories(b: GraphBuilder, names: _Resolver, overlay: Overlay, sites: dict[str, str]) -> dict[str, str]:
