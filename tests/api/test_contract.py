@@ -72,6 +72,10 @@ async def test_as_of_takes_exactly_an_iso_date_on_every_route(
 ) -> None:
     routes = with_parameter(document, "as_of")
     assert routes >= AS_OF_ROUTES
+    for route, operation in operations(document):
+        for parameter in operation.get("parameters", []):
+            if parameter["name"] == "as_of":
+                assert {"type": "string", "format": "date"} in parameter["schema"]["anyOf"], route
     before = await store_state(service)
     for route in sorted(routes):
         method, path, body = request_for(route, environment_id)

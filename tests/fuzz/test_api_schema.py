@@ -94,4 +94,5 @@ def test_the_fuzzer_command_finds_no_failure(service: AuditedServer, tmp_path: P
     phases = output[output.index("Test Phases:") :]
     for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):
         assert f"✅ {phase}" in phases, output
-    assert re.search(r"Test cases:\s+\d+ generated, \d+ passed", output), output
+    cases = re.search(r"Test cases:\s+(\d+) generated, (\d+) passed", output)
+    assert cases is not None and int(cases[2]) > 100, output  # it really ran, and every case passed
