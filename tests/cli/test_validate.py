@@ -24,8 +24,9 @@ def test_exit_1_with_a_violation_and_the_json_contract(cli) -> None:
     run = cli("validate", path, "--format", "json", "--as-of", AS_OF)
     assert run.returncode == 1, run.stderr
     body = run.json()
-    assert set(body) <= {"conforms", "findings", "errors"} and {"conforms", "findings"} <= set(body)
-    assert body == validate(parse_file(path), as_of=FIXED_AS_OF).contract()
+    keys = {"conforms", "score", "systems", "findings", "blast_radius"}
+    assert keys <= set(body) <= keys | {"errors"}
+    assert body == validate(parse_file(path), as_of=FIXED_AS_OF, blast_radius=True).contract()
     assert body["conforms"] is False
 
 
@@ -34,7 +35,7 @@ def test_exit_0_when_no_finding_fails(cli, tmp_path: Path, clean_file: Path) -> 
     policy.write_text(only_rule_policy("COV-001"), encoding="utf-8")
     run = cli("validate", clean_file, "--policy", policy, "--format", "json")
     assert run.returncode == 0, run.stderr
-    assert run.json() == {"conforms": True, "findings": []}
+    assert run.json() == {"conforms": True, "score": 100.0, "systems": 3, "findings": [], "blast_radius": []}
 
 
 def test_text_report_names_the_resource(cli, gap_file: Path) -> None:
@@ -177,7 +178,8 @@ def test_output_directory_gets_one_report_per_input(cli, tmp_path: Path) -> None
     assert written == ["a/x.ttl.json", "b/x.ttl.json"]
     for name in ("a", "b"):
         body = json.loads((out / name / "x.ttl.json").read_text(encoding="utf-8"))
-        assert body == validate(parse_file(envs / name / "x.ttl"), as_of=FIXED_AS_OF).contract()
+        expected = validate(parse_file(envs / name / "x.ttl"), as_of=FIXED_AS_OF, blast_radius=True)
+        assert body == expected.contract()
 
 
 def test_output_directory_inside_the_inputs_is_not_read_back(cli, tmp_path: Path, gap_file: Path) -> None:
