@@ -8,7 +8,7 @@ import copy
 import json
 
 import anyio
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
@@ -22,12 +22,24 @@ from api.openapi import EXAMPLES
 
 INVENTORY_FIELD = "inventory"
 OVERLAY_FIELD = "overlay"
+GRAPH_FORM_FILES, GRAPH_FORM_FIELDS = 1, 4  # what api/inputs.py allows a graph upload
 INVENTORY_BODY = {
     "anyOf": [{"type": "object"}, {"type": "array"}],
     "description": f"An inventory document: the collector's file ({schema_file().name}, an object) or the JSON of "
     "one cmdlet export (an array, or one object).",
 }
 UPLOADED = "inventory.json"
+
+
+def _graph_form_limits(form: FormData) -> None:
+    """A graph upload keeps to its own limits (one file, four fields: api/inputs.py), which the form already
+    parsed here for an inventory would otherwise skip (Starlette parses a request's form once)."""
+    items = form.multi_items()
+    files = sum(1 for _, value in items if isinstance(value, UploadFile))
+    if files > GRAPH_FORM_FILES:
+        raise HTTPException(400, f"Too many files. Maximum number of files is {GRAPH_FORM_FILES}.")
+    if len(items) - files > GRAPH_FORM_FIELDS:
+        raise HTTPException(400, f"Too many fields. Maximum number of fields is {GRAPH_FORM_FIELDS}.")
 
 
 async def _form_sources(request: Request, settings: Settings) -> tuple[list[Source], list[Source]] | None:
@@ -44,6 +56,7 @@ async def _form_sources(request: Request, settings: Settings) -> tuple[list[Sour
         raise
     inventories = [u for u in form.getlist(INVENTORY_FIELD) if isinstance(u, UploadFile)]
     if not inventories:
+        _graph_form_limits(form)
         return None
     overlays = [u for u in form.getlist(OVERLAY_FIELD) if isinstance(u, UploadFile)]
 

@@ -160,3 +160,11 @@ async def test_more_files_than_max_inventory_files_is_a_limit_naming_the_setting
         response = await small.post("/v1/import", files=_raw_files()[:3])
     body = assert_problem(response, 413, "limit-exceeded")
     assert body["limit"] == "max_inventory_files" and "(max_inventory_files)" in body["detail"]
+
+
+async def test_a_graph_upload_keeps_its_one_file_limit(client: httpx.AsyncClient) -> None:
+    graph = b"<urn:a> <urn:b> <urn:c> ."
+    files = [("file", ("a.nt", graph)), ("file", ("b.nt", graph))]
+    response = await client.post("/v1/validate", files=files)
+    body = assert_problem(response, 400)
+    assert "Too many files. Maximum number of files is 1." in body["detail"]
