@@ -58,6 +58,9 @@ async def _form_sources(request: Request, settings: Settings) -> tuple[list[Sour
     if not inventories:
         _graph_form_limits(form)
         return None
+    if form.get(FILE_FIELD) is not None:
+        raise InputError(f"the form holds both a graph ({FILE_FIELD!r}) and an inventory ({INVENTORY_FIELD!r}): "
+                         "send one of them")
     overlays = [u for u in form.getlist(OVERLAY_FIELD) if isinstance(u, UploadFile)]
 
     async def source(upload: UploadFile, index: int, default: str) -> Source:

@@ -168,3 +168,9 @@ async def test_a_graph_upload_keeps_its_one_file_limit(client: httpx.AsyncClient
     response = await client.post("/v1/validate", files=files)
     body = assert_problem(response, 400)
     assert "Too many files. Maximum number of files is 1." in body["detail"]
+
+
+async def test_a_form_with_both_a_graph_and_an_inventory_is_refused(client: httpx.AsyncClient) -> None:
+    files = [("file", ("a.nt", b"<urn:a> <urn:b> <urn:c> .")), ("inventory", ("cluster.json", COLLECTOR.read_bytes()))]
+    body = assert_problem(await client.post("/v1/validate", files=files), 422, "invalid-input")
+    assert "holds both a graph ('file') and an inventory ('inventory')" in body["detail"]
