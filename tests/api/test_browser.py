@@ -33,7 +33,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def chromium(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     if not available():
-        pytest.fail("the browser tests need the Debian packages chromium and chromium-driver (scripts/test installs them)")
+        pytest.fail(
+            "the browser tests need the Debian packages chromium and chromium-driver (scripts/test installs them)"
+        )
     with browser(server.url, tmp_path_factory.mktemp("downloads")) as session:
         yield session
 
