@@ -20,7 +20,7 @@ EXIT_UNRECOVERABLE = 1
 
 
 def what_if_command(
-    file: Annotated[Path, typer.Argument(help="An environment graph.", show_default=False)],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="An environment graph.", show_default=False)],
     lose: Annotated[
         list[str],
         typer.Option(

@@ -162,8 +162,8 @@ def render_html(result: WhatIfResult) -> str:
 
 
 RENDERERS: dict[str, Callable[[WhatIfResult], str]] = {
-    "json": render_json,
     "text": render_text,
+    "json": render_json,
     "markdown": render_markdown,
     "html": render_html,
 }

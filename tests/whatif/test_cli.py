@@ -105,7 +105,11 @@ def test_bad_input_is_exit_2(cli, tmp_path: Path):  # noqa: F811
     assert run.returncode == 2 and "broken.ttl" in run.stderr and "line 2" in run.stderr
     assert cli("what-if", tmp_path / "absent.ttl", "--lose", "site:x").returncode == 2
     assert "--as-of must be a date" in cli("what-if", ESTATE, "--lose", "site:Main", "--as-of", "soon").stderr
-    assert "--format must be one of json" in cli("what-if", ESTATE, "--lose", "site:Main", "-f", "pdf").stderr
+    bad_format = cli("what-if", ESTATE, "--lose", "site:Main", "-f", "pdf")
+    assert (bad_format.returncode, bad_format.stderr) == (
+        2,
+        "error: --format must be one of text, json, markdown, html, not 'pdf'\n",
+    )
     assert cli("what-if", ESTATE).returncode == 2  # --lose is required
 
 
