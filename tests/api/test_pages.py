@@ -94,11 +94,18 @@ async def test_vendored_assets_ship_with_their_licenses(client: httpx.AsyncClien
         assert (await client.get(f"/static/{asset}")).status_code == 200
 
 
+INVENTORY = "application/vnd.hv-advisor.inventory+json"
+
+
 async def test_openapi_has_a_real_example_for_each_input_type(client: httpx.AsyncClient) -> None:
     document = (await client.get("/openapi.json")).json()
     for method, path in GRAPH_ROUTES:
         content = document["paths"][path][method]["requestBody"]["content"]
-        assert set(content) == {fmt.media_type for fmt in RdfFormat} | {"multipart/form-data"}
+        assert set(content) == {fmt.media_type for fmt in RdfFormat} | {"multipart/form-data", INVENTORY}
+        inventory = await client.post("/v1/validate", json=content[INVENTORY]["example"],
+                                      headers={"content-type": INVENTORY})
+        assert inventory.status_code == 200, inventory.text  # the collector document of docs/import.md
+        assert any(f["rule_id"] == "COV-001" for f in inventory.json()["findings"])
         file_field = content["multipart/form-data"]["schema"]["properties"]["file"]
         assert file_field["format"] == "binary"
         for fmt in RdfFormat:
