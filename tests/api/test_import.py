@@ -174,3 +174,12 @@ async def test_a_form_with_both_a_graph_and_an_inventory_is_refused(client: http
     files = [("file", ("a.nt", b"<urn:a> <urn:b> <urn:c> .")), ("inventory", ("cluster.json", COLLECTOR.read_bytes()))]
     body = assert_problem(await client.post("/v1/validate", files=files), 422, "invalid-input")
     assert "holds both a graph ('file') and an inventory ('inventory')" in body["detail"]
+
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../../x", "C:\\x", "file:///x", "~/.ssh/id_rsa"])
+async def test_an_inventory_named_like_a_path_is_only_a_name(client: httpx.AsyncClient, name: str) -> None:
+    vm = [{"Name": "VM1", "Id": "abc", "State": 2, "ProcessorCount": 2, "Generation": 2, "ComputerName": "HV01"}]
+    response = await client.post("/v1/import", files={"inventory": (name, json.dumps(vm).encode(), "application/json")})
+    assert response.status_code == 200, response.text
+    assert "root:x:0:0" not in response.text
+    assert "<urn:hv-advisor:vm:abc@hv01>" in response.text

@@ -29,6 +29,8 @@ from tests.security.harness import AuditedServer, Canary, outbound_guard
 
 PATH_NAMES = ["/etc/passwd", "../../x", "C:\\x", "file:///x", "../../../../../../etc/passwd", "~/.ssh/id_rsa"]
 GRAPH = documents.ONE_VM_TURTLE.encode()
+INVENTORY = json.dumps([{"Name": "VM1", "Id": "abc", "State": 2, "ProcessorCount": 2, "Generation": 2,
+                         "ComputerName": "HV01"}]).encode()
 TURTLE = "text/turtle"
 SPARQL = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 5"
 MULTIPART, SPARQL_QUERY = "multipart/form-data", "application/sparql-query"
@@ -90,9 +92,16 @@ def test_the_reproduction_opens_no_file(service: AuditedServer) -> None:
     assert_clean(service)
 
 
+def inventory_upload(name: str) -> dict:
+    """An inventory (one VM's Get-VM export) uploaded under `name`, for the route that takes only inventories."""
+    return {"files": {"inventory": (name, INVENTORY, "application/json")}}
+
+
 def body_for(method: str, template: str, operation: dict, name: str) -> dict:
-    """The request body of an operation: a graph uploaded under `name`, a SPARQL query, or none."""
+    """The request body of an operation: a graph (or an inventory) uploaded under `name`, a SPARQL query, or none."""
     content = operation.get("requestBody", {}).get("content", {})
+    if MULTIPART in content and "file" not in content[MULTIPART]["schema"].get("properties", {}):
+        return inventory_upload(name)
     if MULTIPART in content:
         return upload(name)
     if SPARQL_QUERY in content:
