@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import api_load, machine, topbraid  # noqa: E402
+from bench import api_load, generate_dense, machine, topbraid, whole  # noqa: E402
 from bench.generate import DEFAULT_AS_OF, write_estate  # noqa: E402
 from bench.report import markdown, targets, timestamp  # noqa: E402
 
@@ -73,11 +73,17 @@ def _child(mode: str, path: Path, cap: float | None = None) -> tuple[dict | None
     return json.loads(stdout.strip().splitlines()[-1]), rss, False, stderr
 
 
-def _estate(work: Path, vms: int, seed: int) -> Path:
-    path = work / f"estate-{vms}-seed{seed}.ttl"
+# The shapes of estate measured: bench/generate.py's, and bench/generate_dense.py's (deep dependency chains,
+# many checkpoints, many small jobs).
+SHAPES = {"standard": write_estate, "dense": generate_dense.write_estate}
+
+
+def _estate(work: Path, vms: int, seed: int, shape: str = "standard") -> Path:
+    name = f"estate-{vms}-seed{seed}.ttl" if shape == "standard" else f"estate-{shape}-{vms}-seed{seed}.ttl"
+    path = work / name
     if not path.is_file():
         started = time.perf_counter()
-        write_estate(path, vms, seed)
+        SHAPES[shape](path, vms, seed)
         _log(f"generated {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
     return path
 
@@ -92,10 +98,12 @@ def _available_mib() -> float | None:
     return None
 
 
-def measure_fast(work: Path, sizes: list[int], seed: int, repeat: int, results: dict) -> None:
+def measure_fast(work: Path, sizes: list[int], seed: int, repeat: int, results: dict, shape: str = "standard") -> None:
+    key = "fast" if shape == "standard" else f"fast_{shape}"
+    results.setdefault(key, [])
     for vms in sizes:
-        if results["fast"]:
-            previous = results["fast"][-1]
+        if results[key]:
+            previous = results[key][-1]
             predicted = previous["peak_rss_mib"] * vms / previous["vms"]
             available = _available_mib()
             if available is not None and predicted > 0.7 * available:
@@ -103,7 +111,7 @@ def measure_fast(work: Path, sizes: list[int], seed: int, repeat: int, results: 
                 results["skipped"].append({"vms": vms, "reason": reason})
                 _log(f"skip {vms} VMs: {reason}")
                 continue
-        path = _estate(work, vms, seed)
+        path = _estate(work, vms, seed, shape)
         runs = []
         for attempt in range(repeat if vms <= 10_000 else 1):
             result, rss, _, err = _child("fast", path)
@@ -111,14 +119,32 @@ def measure_fast(work: Path, sizes: list[int], seed: int, repeat: int, results: 
                 raise RuntimeError(f"the fast engine failed on {vms} VMs:\n{err}")
             result["peak_rss_mib"] = rss
             runs.append(result)
-            _log(f"fast {vms} VMs run {attempt + 1}: parse {result['parse']:.2f} s, validate "
+            _log(f"fast {shape} {vms} VMs run {attempt + 1}: parse {result['parse']:.2f} s, validate "
                  f"{result['validate']:.2f} s, {result['findings']} findings, {rss:.0f} MiB")
         runs.sort(key=lambda r: r["parse"] + r["validate"])
         median = runs[len(runs) // 2]
         median["vms"] = vms
         median["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
         median["runs"] = [round(r["parse"] + r["validate"], 3) for r in runs]
-        results["fast"].append(median)
+        results[key].append(median)
+
+
+def measure_whole(work: Path, sizes: list[int], seed: int, shapes: list[str], results: dict) -> None:
+    """`advisor validate FILE --format json` as a user runs it, against pyoxigraph's bulk load of the file."""
+    for shape in shapes:
+        for vms in sizes:
+            path = _estate(work, vms, seed, shape)
+            run = whole.measure(path, DEFAULT_AS_OF.isoformat())
+            entry = {"shape": shape, "vms": vms, "megabytes": run.megabytes, "seconds": run.seconds,
+                     "cpu_seconds": run.cpu_seconds, "parse_seconds": run.parse_seconds, "ratio": run.ratio,
+                     "parse_cpu_seconds": run.parse_cpu_seconds, "cpu_ratio": run.cpu_ratio,
+                     "peak_rss_mib": run.peak_rss_mib, "triples": run.triples, "findings": run.findings,
+                     "status": run.status}
+            results["whole"].append(entry)
+            _log(f"whole process, {shape} {vms} VMs: {run.seconds:.2f} s, parse alone {run.parse_seconds:.2f} s "
+                 f"({run.ratio:.1f}×; CPU {run.cpu_seconds:.2f} s against {run.parse_cpu_seconds:.2f} s, "
+                 f"{run.cpu_ratio:.1f}×), "
+                 f"{run.peak_rss_mib:.0f} MiB, exit {run.status}")
 
 
 def measure_reference(work: Path, sizes: list[int], seed: int, cap: float, results: dict) -> None:
@@ -195,6 +221,10 @@ def measure_api(work: Path, seed: int, results: dict, requests: int = 200, clien
     _log(f"API p50 {figures.p50_ms:.0f} ms, p95 {figures.p95_ms:.0f} ms, {figures.throughput_per_s:.1f} req/s")
 
 
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()] if text else []
 
@@ -208,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--topbraid-cap", type=float, default=900, help="TopBraid time cap per run, seconds")
     parser.add_argument("--no-topbraid", action="store_true", help="do not download and run TopBraid SHACL")
     parser.add_argument("--no-api", action="store_true", help="do not measure the service")
+    parser.add_argument("--shapes", default=",".join(SHAPES),
+                        help=f"estate shapes for the whole-process runs and the rule tables ({', '.join(SHAPES)})")
+    parser.add_argument("--whole-sizes", help="sizes for the whole-process runs (default: --sizes; '' for none)")
     parser.add_argument("--api-requests", type=int, default=200, help="sequential requests for the API latency")
     parser.add_argument("--api-clients", type=int, default=4, help="concurrent clients for the API throughput")
     parser.add_argument("--api-per-client", type=int, default=50, help="requests each concurrent client sends")
@@ -238,9 +271,15 @@ def main(argv: list[str] | None = None) -> int:
         "load_before": f"{os.getloadavg()[0]:.1f}",
         "seed": args.seed,
         "repeat": args.repeat,
-        "fast": [], "skipped": [], "reference": [], "topbraid": [], "notes": list(args.note),
+        "fast": [], "skipped": [], "reference": [], "topbraid": [], "whole": [], "notes": list(args.note),
     }
+    shapes = [shape for shape in _names(args.shapes) if shape in SHAPES]
     measure_fast(args.work_dir, _sizes(args.sizes), args.seed, args.repeat, results)
+    for shape in shapes:
+        if shape != "standard":
+            measure_fast(args.work_dir, _sizes(args.sizes), args.seed, args.repeat, results, shape)
+    whole_sizes = _sizes(args.sizes if args.whole_sizes is None else args.whole_sizes)
+    measure_whole(args.work_dir, whole_sizes, args.seed, shapes, results)
     sizes = [r["vms"] for r in results["fast"]]
     if sizes and max(sizes) >= 10_000:
         profile_size = 10_000 if 10_000 in sizes else max(sizes)
