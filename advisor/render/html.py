@@ -138,6 +138,7 @@ def _section(report: Report, index: int, max_nodes: int, numbered: bool) -> dict
         "categories": counts_by_category(report),
         "systems": _systems(report),
         "unprotected": [n for n in systems if not n.protected and not n.excluded],
+        "blast_radius": report.blast_radius or [],
         "diagram": diagram,
         "omitted": drawn if isinstance(drawn, Omitted) else None,
         "placed": placed,
