@@ -12,7 +12,6 @@ from rdflib.namespace import XSD
 
 from advisor.config import get_settings
 from advisor.engine.fast import FastEngine
-from advisor.engine.reference import ReferenceEngine
 from advisor.findings import build_findings
 from advisor.inventory import Inventory, build_inventory
 from advisor.knowledge import KnowledgeBase, knowledge_base
@@ -93,6 +92,8 @@ def _engine(name: EngineName, kb: KnowledgeBase):
             if name == "fast":
                 cached = (kb, FastEngine(kb.plan, threads=get_settings().engine_threads))
             else:
+                from advisor.engine.reference import ReferenceEngine  # pySHACL: half a second to import
+
                 cached = (kb, ReferenceEngine(kb.shapes))
             _engines[key] = cached
         return cached[1]
