@@ -92,6 +92,7 @@ class Facts:
     replicas: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # VM -> replica servers
     holders: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # data set -> systems
     depends_on: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # system -> targets
+    _instances: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def name(self, node: str) -> str:
         return self.names.get(node) or node
@@ -100,7 +101,11 @@ class Facts:
         return class_iri in self.classes.get(node, ())
 
     def instances(self, class_iri: str) -> list[str]:
-        return sorted((n for n, c in self.classes.items() if class_iri in c), key=lambda n: (self.name(n), n))
+        """The instances of a class, by name (sorted once per class: the facts do not change once read)."""
+        if class_iri not in self._instances:
+            members = (n for n, c in self.classes.items() if class_iri in c)
+            self._instances[class_iri] = sorted(members, key=lambda n: (self.name(n), n))
+        return self._instances[class_iri]
 
     def systems(self) -> list[str]:
         return self.instances(HV_IRI + "ComputerSystem")
