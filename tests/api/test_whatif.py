@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import assert_problem, create, store_state
+from tests.api.conftest import assert_problem, create, running, settings_for, store_state
 from tests.whatif.conftest import ESTATE
 from tests.whatif.pins import CASES, pinned
 
@@ -136,3 +136,12 @@ async def test_reports_of_the_service_carry_the_blast_radius(client):
         "/v1/validate", content=ESTATE.read_bytes(), headers=TURTLE | {"accept": "application/sarif+json"}
     )
     assert "blast" not in sarif.text.lower()
+
+
+async def test_a_graph_over_the_body_limit_is_a_413_naming_the_setting(tmp_path):
+    async with running(settings_for(tmp_path / "data", max_body_bytes=1000)) as small:
+        response = await small.post(
+            "/v1/what-if", content=ESTATE.read_bytes(), headers=TURTLE, params={"lose": "site:Main"}
+        )
+    body = assert_problem(response, 413, "limit-exceeded")
+    assert body["limit"] == "max_body_bytes" and body["maximum"] == 1000
