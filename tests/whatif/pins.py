@@ -1,4 +1,5 @@
-"""Pinned what-ifs: tests/data/whatif/<case>.json, the JSON the command prints for each case below.
+"""Pinned what-ifs: tests/data/whatif/<case>.json, the JSON the command prints for each case below, and
+tests/data/whatif/blast-radius-<sample>.json, the blast radius of each sample's validation report.
 
     .venv/bin/python -m tests.whatif.pins    # write them again
 
@@ -12,7 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from advisor.loading import format_from_name
+from advisor.loading import format_from_name, parse_file
+from advisor.validation import validate
 from advisor.whatif.run import what_if_document
 from tests.whatif.conftest import AS_OF, ESTATE, ROOT
 
@@ -28,6 +30,19 @@ CASES: dict[str, tuple[Path, list[str]]] = {
 }
 
 
+SAMPLES = sorted(p for p in (ROOT / "sample_graphs").iterdir() if p.suffix in (".ttl", ".jsonld"))
+
+
+def blast_radius_file(sample: Path) -> Path:
+    return PINS / f"blast-radius-{sample.stem}.json"
+
+
+def blast_radius_of(sample: Path) -> list[dict]:
+    """The blast radius the validation report of a sample carries (as of the pinned date)."""
+    report = validate(parse_file(sample), as_of=AS_OF, blast_radius=True)
+    return report.contract()["blast_radius"]
+
+
 def pinned(case: str) -> dict:
     return json.loads((PINS / f"{case}.json").read_text(encoding="utf-8"))
 
@@ -41,6 +56,10 @@ def main() -> None:
     for case in CASES:
         (PINS / f"{case}.json").write_text(json.dumps(compute(case), indent=2, ensure_ascii=False) + "\n")
         print(f"pinned {case}")
+    for sample in SAMPLES:
+        text = json.dumps(blast_radius_of(sample), indent=2, ensure_ascii=False) + "\n"
+        blast_radius_file(sample).write_text(text, encoding="utf-8")
+        print(f"pinned the blast radius of {sample.name}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 
 from advisor.loading import RdfFormat, parse_bytes, parse_file
@@ -12,6 +14,7 @@ from advisor.whatif import State, Target, what_if
 from advisor.whatif.blast import blast_radius
 from tests.cli.conftest import cli  # noqa: F401  (the fixture)
 from tests.whatif.conftest import AS_OF, ESTATE
+from tests.whatif.pins import SAMPLES, blast_radius_file
 from tests.whatif.test_properties import PROPERTIES, estates, facts_of
 
 EXPECTED = [
@@ -59,3 +62,10 @@ def test_json_markdown_and_html_reports_show_it_the_others_do_not(cli, tmp_path:
     assert '<tr><td>Site</td><th scope="row">DR</th><td class="num">1</td><td>LAB</td></tr>' in page
     text = cli("validate", path, "--as-of", "2026-11-25").stdout
     assert "Blast radius" not in text
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_the_json_report_of_each_sample_has_its_pinned_blast_radius(cli, sample: Path):  # noqa: F811
+    run = cli("validate", sample, "--format", "json", "--as-of", "2026-11-25")
+    pinned = json.loads(blast_radius_file(sample).read_text(encoding="utf-8"))
+    assert run.json()["blast_radius"] == pinned, "if the change is right: .venv/bin/python -m tests.whatif.pins"
