@@ -1,24 +1,28 @@
 """Inventory documents in a request: the collector's file (or one cmdlet export) as the raw body, or several
-files and overlays as multipart/form-data. Imported in a thread, within the service's limits; the graph
-then goes the way of any uploaded graph (validation, environments)."""
+files and overlays as multipart/form-data. Imported in a validation worker, within the service's limits
+(parse_timeout_seconds, max_triples); the graph then goes the way of any uploaded graph (validation,
+environments)."""
 
 from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 
-import anyio
+import pyoxigraph as ox
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from advisor.config import Settings
 from advisor.errors import InputError, LimitExceededError
-from advisor.importers import ImportResult, InventoryError, Source, import_inventory
+from advisor.importers import InventoryError, Source, import_inventory
 from advisor.importers.collector import MEDIA_TYPE, schema_file
 from advisor.loading import RdfFormat
+from api.deps import service_of
 from api.inputs import FILE_FIELD, MULTIPART, GraphInput, media_type_of, read_graph
 from api.openapi import EXAMPLES
+from api.workers import START_STAGE, Stage
 
 INVENTORY_FIELD = "inventory"
 OVERLAY_FIELD = "overlay"
@@ -90,35 +94,64 @@ async def read_inventory(request: Request, settings: Settings) -> tuple[list[Sou
     return None
 
 
-async def import_request(sources: list[Source], overlays: list[Source], settings: Settings) -> ImportResult:
-    result = await anyio.to_thread.run_sync(import_inventory, sources, overlays)
-    if len(result.triples) > settings.max_triples:
+@dataclass(frozen=True)
+class Imported:
+    """An import as a worker sends it back: the graph as N-Triples, and what the routes need to know of it."""
+
+    ntriples: bytes
+    triples: int
+    warnings: int
+    origins: dict[str, tuple[str, int | None]]
+
+    def graph(self) -> list[ox.Triple]:
+        return [quad.triple for quad in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def import_task(sources: list[Source], overlays: list[Source]) -> Imported:
+    """Run in a validation worker: the import, with its time limit and away from the event loop."""
+    result = import_inventory(sources, overlays)
+    located = {iri: (origin.file, origin.line) for iri, origin in result.origins.items()}
+    return Imported(result.serialize(ox.RdfFormat.N_TRIPLES), len(result.triples), len(result.warnings), located)
+
+
+async def import_request(request: Request, sources: list[Source], overlays: list[Source]) -> Imported:
+    """The import in one of the service's validation workers, within parse_timeout_seconds and max_triples."""
+    service = service_of(request)
+    settings = service.settings
+    seconds = settings.parse_timeout_seconds
+    stages = {
+        START_STAGE: Stage(seconds, "parse_timeout_seconds", f"importing the inventory took longer than {seconds:g} s "
+                           "and was stopped")
+    }
+    imported: Imported = await service.validators.run(
+        import_task, sources, overlays, stages=stages, wait=settings.validation_timeout_seconds
+    )
+    if imported.triples > settings.max_triples:
         raise LimitExceededError(
-            f"the imported graph has {len(result.triples)} triples, more than the limit of {settings.max_triples} "
+            f"the imported graph has {imported.triples} triples, more than the limit of {settings.max_triples} "
             "(max_triples)",
             limit="max_triples",
             maximum=settings.max_triples,
         )
-    return result
+    return imported
 
 
-def as_graph_input(result: ImportResult, sources: list[Source]) -> GraphInput:
+def as_graph_input(imported: Imported, sources: list[Source]) -> GraphInput:
     """The imported graph as an uploaded N-Triples document, named after the first inventory file."""
-    data = result.serialize(RdfFormat.N_TRIPLES.oxigraph)
-    return GraphInput(data=data, format=RdfFormat.N_TRIPLES, source=sources[0].name)
+    return GraphInput(data=imported.ntriples, format=RdfFormat.N_TRIPLES, source=sources[0].name)
 
 
-def origins(result: ImportResult) -> dict[str, tuple[str, int | None]]:
-    return {iri: (origin.file, origin.line) for iri, origin in result.origins.items()}
+def origins(imported: Imported) -> dict[str, tuple[str, int | None]]:
+    return imported.origins
 
 
-async def read_inventory_graph(request: Request, settings: Settings) -> tuple[GraphInput, ImportResult] | None:
+async def read_inventory_graph(request: Request, settings: Settings) -> tuple[GraphInput, Imported] | None:
     """For routes that take a graph: an inventory in the request, imported; None when there is none."""
     found = await read_inventory(request, settings)
     if found is None:
         return None
-    result = await import_request(*found, settings)
-    return as_graph_input(result, found[0]), result
+    imported = await import_request(request, *found)
+    return as_graph_input(imported, found[0]), imported
 
 
 def inventory_example() -> dict:

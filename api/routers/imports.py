@@ -72,9 +72,10 @@ def router() -> APIRouter:
                 f"the request carries no inventory: send the collector's document as {MEDIA_TYPE}, or upload "
                 f"files in the multipart/form-data field {INVENTORY_FIELD!r}"
             )
-        result = await import_request(*found, service.settings)
-        body = serialize_rdf(result.triples, media_type)
-        headers = {WARNINGS_HEADER: str(len(result.warnings))}
+        imported = await import_request(request, *found)
+        as_is = media_type == "application/n-triples"
+        body = imported.ntriples if as_is else serialize_rdf(imported.graph(), media_type)
+        headers = {WARNINGS_HEADER: str(imported.warnings)}
         return Response(body, media_type=with_charset(media_type), headers=headers)
 
     return api

@@ -183,3 +183,18 @@ async def test_an_inventory_named_like_a_path_is_only_a_name(client: httpx.Async
     assert response.status_code == 200, response.text
     assert "root:x:0:0" not in response.text
     assert "<urn:hv-advisor:vm:abc@hv01>" in response.text
+
+
+async def test_an_import_over_parse_timeout_seconds_is_stopped_naming_the_setting(tmp_path) -> None:
+    from bench.import_inventory import write_exports
+    from tests.api.conftest import running, settings_for
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    write_exports(1000, exports)
+    files = [("inventory", (p.name, p.read_bytes())) for p in sorted(exports.iterdir())]
+    async with running(settings_for(tmp_path / "data", parse_timeout_seconds=0.05)) as slow:
+        response = await slow.post("/v1/import", files=files)
+        body = assert_problem(response, 503, "time-limit")
+        assert body["limit"] == "parse_timeout_seconds" and "importing the inventory took longer" in body["detail"]
+        assert (await slow.get("/healthz")).status_code == 200  # the worker was replaced; the service answers
