@@ -6,7 +6,9 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
-from advisor.render.trend import TrendPoint, trend_svg
+from advisor.render.html import render_html
+from advisor.render.trend import History, TrendPoint, trend_svg
+from tests.conftest import SAMPLES, validate_file
 
 SVG = "{http://www.w3.org/2000/svg}"
 POINTS = [
@@ -50,3 +52,12 @@ def test_labels_are_escaped_and_nothing_is_fetched_or_run() -> None:
     assert str(trend_svg([])) == ""
     one = parsed([POINTS[0]])
     assert one.find(f"{SVG}polyline") is None and len(one.findall(f"{SVG}g")) == 1
+
+
+def test_the_html_report_shows_the_history_only_when_there_are_revisions() -> None:
+    report = validate_file(SAMPLES / "small-office.ttl")
+    assert 'id="r1-history"' not in render_html(report).decode()
+    assert 'id="r1-history"' not in render_html(report, history=History([])).decode()  # a store from before
+    page = render_html(report, history=History(POINTS)).decode()
+    assert 'id="r1-history"' in page and page.count('<g class="point"') == 3
+    assert "This is the environment's first revision" in page  # no drift given
