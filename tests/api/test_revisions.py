@@ -133,6 +133,18 @@ async def test_retention_keeps_the_newest_revisions(tmp_path: Path) -> None:
         assert (await client.get("/v1/sparql", params={"query": query})).json()["boolean"] is False
 
 
+async def test_a_lower_retention_after_a_restart_drops_the_older_revisions_at_the_next_change(tmp_path: Path) -> None:
+    async with running(settings_for(tmp_path / "data", revision_retention=10)) as client:
+        created = await create(client, EXAMPLE_TTL.read_bytes(), as_of=AS_OF)
+        for _ in range(3):
+            await put(client, created["links"]["self"], EXAMPLE_TTL.read_text())
+    async with running(settings_for(tmp_path / "data", revision_retention=2)) as client:
+        path = f"{created['links']['self']}/revisions"
+        assert [r["number"] for r in (await client.get(path)).json()["revisions"]] == [4, 3, 2, 1]  # kept until then
+        await put(client, created["links"]["self"], EXAMPLE_TTL.read_text())
+        assert [r["number"] for r in (await client.get(path)).json()["revisions"]] == [5, 4]
+
+
 async def test_deleting_an_environment_drops_its_revisions(client: httpx.AsyncClient) -> None:
     created = await create(client, EXAMPLE_TTL.read_bytes(), as_of=AS_OF)
     await put(client, created["links"]["self"], EXAMPLE_TTL.read_text())
