@@ -106,3 +106,20 @@ def test_a_baseline_larger_than_the_input_limit_names_the_option(cli, tmp_path: 
     both = cli("diff", "baseline.json", "baseline.json", "--max-bytes", str(size - 1))
     assert both.returncode == 2 and "raise it with --max-bytes" in both.stderr
     assert cli("validate", estate, "--baseline", "baseline.json", "--max-bytes", str(size)).returncode == 0
+
+
+def test_a_batchs_json_list_is_a_baseline_for_the_next_batch(cli, tmp_path: Path) -> None:
+    estates = tmp_path / "estates"
+    estates.mkdir()
+    write(estates, "one.ttl", GAP_TTL)
+    write(estates, "two.ttl", GAP_TTL.replace("https://example.org/", "https://example.org/two/"))
+    write(estates, "broken.ttl", GAP_TTL + "ex:oops a .\n")
+    first = cli("validate", estates, "--as-of", AS_OF, "-f", "json", "-o", "batch.json")
+    assert first.returncode == 2  # one file does not parse: its entry is an error, not findings
+    items = json.loads((tmp_path / "batch.json").read_text())
+    assert [("error" in item) for item in items].count(True) == 1
+    (estates / "broken.ttl").unlink()
+    again = cli("validate", estates, "--as-of", AS_OF, "--baseline", "batch.json", "-q")
+    assert again.returncode == 0, again.stdout + again.stderr
+    known = sum(len(item.get("findings", [])) for item in items)
+    assert f"{known} finding(s) were in the baseline, 0 new, 0 fixed" in again.stdout
