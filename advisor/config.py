@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -66,6 +66,28 @@ class Settings(BaseSettings):
         ge=1,
         le=64,
         description="Threads one validation uses to run the rules (default: the cores, at most 4).",
+    )
+    store_query_url: str | None = Field(
+        None,
+        description="SPARQL 1.1 query endpoint of a remote store (docs/deployment.md); unset: the embedded store in "
+        "data_dir. With store_update_url, every replica of the service shares that store.",
+    )
+    store_update_url: str | None = Field(
+        None, description="SPARQL 1.1 update endpoint of the remote store (needed with store_query_url)."
+    )
+    store_graph_url: str | None = Field(
+        None, description="Graph Store HTTP Protocol endpoint of the remote store (optional: graphs are read there)."
+    )
+    store_username: str | None = Field(None, description="User name for HTTP basic authentication to the remote store.")
+    store_password: SecretStr | None = Field(None, description="Password for basic authentication to the remote store.")
+    store_token: SecretStr | None = Field(None, description="Bearer token sent to the remote store (instead of basic).")
+    store_timeout_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Time limit for one request to the remote store (queries of /v1/sparql: sparql_timeout_seconds).",
+    )
+    store_retries: int = Field(
+        2, ge=0, le=10, description="Retries of a remote store request that failed to connect or got a 502, 503 or 504."
     )
     policy_file: Path | None = Field(
         None,

@@ -13,9 +13,10 @@ shapes have graphs of their own, so one query can join data, findings, rules and
     <https://w3id.org/hv-advisor/ontology>   the ontology and the rule vocabulary
     <https://w3id.org/hv-advisor/shapes>     the rule shapes
 
-`EnvironmentStore` speaks SPARQL 1.1 (queries and one update per change) to a `SparqlStore`;
-`OxigraphStore` is the embedded, on-disk one. Every change is one SPARQL update request, which the
-store applies as one transaction: a reader sees the state before it or after it, never a mix.
+`EnvironmentStore` speaks SPARQL 1.1 (queries and one update per change) to a `SparqlStore`, the only
+way to the data: `OxigraphStore` is the embedded, on-disk one, `advisor.remote_store.RemoteStore` a
+remote SPARQL 1.1 store (`store_from_settings` picks one). Every change is one SPARQL update request,
+which the store applies as one transaction: a reader sees the state before it or after it, never a mix.
 """
 
 from __future__ import annotations
@@ -26,16 +27,21 @@ import re
 import secrets
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+import anyio
 import pyoxigraph as ox
 
 from advisor.errors import AdvisorError, NotFoundError
 from advisor.namespaces import ONTOLOGY_IRI, RDF_IRI, RDFS_IRI, XSD_IRI
 from advisor.revisions import Revision, RevisionRecord, not_found, revision_graph_iri, revision_node_iri, revision_of
+from advisor.sparql import QueryRequest, run_on_snapshot
+
+if TYPE_CHECKING:
+    from advisor.config import Settings
 
 SERVICE_IRI = "https://w3id.org/hv-advisor/service#"
 SHAPES_GRAPH_IRI = "https://w3id.org/hv-advisor/shapes"
@@ -58,6 +64,13 @@ class StoreError(AdvisorError):
     title = "Store error"
 
 
+class StoreUnavailableError(StoreError):
+    """The remote store cannot be reached, or answered with an error."""
+
+    code = "store-unavailable"
+    title = "Store unavailable"
+
+
 def environment_iri(environment_id: str) -> str:
     return ENVIRONMENT_PREFIX + environment_id
 
@@ -69,8 +82,11 @@ def findings_iri(environment_id: str) -> str:
 # ---------------------------------------------------------------- the SPARQL interface
 
 
+Isolate = Callable[..., Awaitable[object]]  # runs function(*arguments) in a query worker, within the time limit
+
+
 class SparqlStore(Protocol):
-    """What EnvironmentStore needs from a SPARQL 1.1 store (embedded now, remote later)."""
+    """What EnvironmentStore needs from a SPARQL 1.1 store: the embedded one or a remote one."""
 
     def select(self, query: str) -> list[dict[str, object]]:
         """Rows of a SELECT query, each a variable name -> term dictionary (unbound variables left out)."""
@@ -82,8 +98,13 @@ class SparqlStore(Protocol):
         """Apply one SPARQL update request as one transaction."""
         ...
 
-    def snapshot(self) -> contextlib.AbstractContextManager[str]:
-        """A read-only copy of the current state for untrusted queries in another process; yields its location."""
+    def graph(self, iri: str) -> list[ox.Triple]:
+        """Every triple of one named graph (none if it does not exist)."""
+        ...
+
+    async def answer(self, request: QueryRequest, isolate: Isolate, timeout: float) -> bytes:
+        """An untrusted, checked read-only query answered in `request.media_type`, within `timeout` seconds
+        (TimeLimitError past it) and `request.max_results` (ResultLimitError past it)."""
         ...
 
     def close(self) -> None: ...
@@ -127,6 +148,18 @@ class OxigraphStore:
         self._store.update(update)
         with self._lock:
             self._generation += 1
+
+    def graph(self, iri: str) -> list[ox.Triple]:
+        return [quad.triple for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+
+    async def answer(self, request: QueryRequest, isolate: Isolate, timeout: float) -> bytes:
+        """Run the query in a query worker (killed past the time limit) on a read-only snapshot."""
+        snapshot = self.snapshot()
+        path = await anyio.to_thread.run_sync(snapshot.__enter__)
+        try:
+            return await isolate(run_on_snapshot, path, request)  # type: ignore[return-value]
+        finally:
+            await anyio.to_thread.run_sync(snapshot.__exit__, None, None, None)
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator[str]:
@@ -277,12 +310,30 @@ class EnvironmentStore:
 
     def graph(self, environment_id: str) -> list[ox.Triple]:
         self.get(environment_id)
-        return self.backend.construct(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(environment_iri(environment_id))} {{ ?s ?p ?o }} }}"
-        )
+        return self.backend.graph(environment_iri(environment_id))
 
-    def snapshot(self) -> contextlib.AbstractContextManager[str]:
-        return self.backend.snapshot()
+    async def answer(self, request: QueryRequest, isolate: Isolate, timeout: float) -> bytes:
+        """An untrusted SPARQL query of `/v1/sparql`, within the time and result limits."""
+        return await self.backend.answer(request, isolate, timeout)
+
+    def quads(self) -> list[str]:
+        """Every quad of the store as sorted text lines (graph, subject, predicate, object): for checks."""
+        rows = self.backend.select("SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        return sorted(" ".join(str(row.get(name, "")) for name in ("g", "s", "p", "o")) for row in rows)
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def claim_initialization(self, claimant: str) -> bool:
+        """True for the one process (of all the replicas sharing a new store) that initializes it, loading
+        the samples: one atomic insert-if-absent decides."""
+        node, predicate, metadata = _iri(STORE_NODE_IRI), _svc("initializedBy"), _iri(METADATA_GRAPH_IRI)
+        self.backend.update(
+            f"INSERT {{ GRAPH {metadata} {{ {node} {predicate} {_literal(claimant)} }} }} "
+            f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {metadata} {{ {node} {predicate} ?anyone }} }} }}"
+        )
+        rows = self.backend.select(f"SELECT ?who WHERE {{ GRAPH {metadata} {{ {node} {predicate} ?who }} }}")
+        return [_value(row, "who") for row in rows] == [claimant]
 
     def is_initialized(self) -> bool:
         pattern = f"{_iri(STORE_NODE_IRI)} {_svc('samplesLoaded')} ?done"
@@ -461,8 +512,7 @@ class EnvironmentStore:
         return found[0]
 
     def revision_graph(self, environment_id: str, number: int) -> list[ox.Triple]:
-        graph = self.revision(environment_id, number).graph
-        return self.backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
+        return self.backend.graph(self.revision(environment_id, number).graph)
 
     def revision_report(self, environment_id: str, number: int) -> str:
         """The advisor's JSON report of a revision, as it was validated when the revision was made."""
@@ -619,6 +669,16 @@ def open_store(data_dir: Path, revision_retention: int = 100) -> EnvironmentStor
     return EnvironmentStore(OxigraphStore(data_dir / "store"), revision_retention)
 
 
+def store_from_settings(settings: Settings) -> EnvironmentStore:
+    """The remote store the settings name (store_query_url, store_update_url), else the embedded one in data_dir."""
+    from advisor.remote_store import RemoteStore, endpoints_of
+
+    endpoints = endpoints_of(settings)
+    if endpoints is None:
+        return open_store(settings.data_dir, settings.revision_retention)
+    return EnvironmentStore(RemoteStore(endpoints, settings), settings.revision_retention)
+
+
 __all__ = [
     "ENVIRONMENT_PREFIX",
     "FINDINGS_PREFIX",
@@ -633,6 +693,8 @@ __all__ = [
     "OxigraphStore",
     "SparqlStore",
     "StoreError",
+    "StoreUnavailableError",
     "ValidationSummary",
     "open_store",
+    "store_from_settings",
 ]

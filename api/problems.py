@@ -28,7 +28,7 @@ from advisor.errors import (
     UnsupportedFormatError,
 )
 from advisor.sparql import QueryFailedError, QueryRefusedError, QuerySyntaxError, ResultLimitError
-from advisor.store import StoreError
+from advisor.store import StoreError, StoreUnavailableError
 from api.workers import UnavailableError, WorkerFailedError
 
 log = logging.getLogger("advisor.service")
@@ -67,6 +67,7 @@ STATUS_BY_ERROR: dict[type[AdvisorError], int] = {
     TimeLimitError: 503,
     UnavailableError: 503,
     KnowledgeBaseError: 500,
+    StoreUnavailableError: 503,
     StoreError: 500,
     WorkerFailedError: 500,
     AdvisorError: 500,

@@ -1,7 +1,8 @@
 """The advisory service without HTTP: the pipeline, the environment store and the worker pools together.
 
-Parsing and validation run in the validation workers, untrusted SPARQL in the query workers (each on
-a read-only snapshot of the store); the store is written only here, one transaction per change, and
+Parsing and validation run in the validation workers, untrusted SPARQL in the query workers (the
+embedded store's on a read-only snapshot; a remote store's parsed there and evaluated by the store);
+the store (`advisor.store`, the one way to the data) is written only here, one transaction per change, and
 only after everything that could fail has succeeded, so a failed request stores nothing.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,8 +30,8 @@ from advisor.render.trend import History, TrendPoint
 from advisor.report import Report
 from advisor.resources import samples_dir
 from advisor.revisions import Revision
-from advisor.sparql import QueryRequest, run_on_snapshot
-from advisor.store import Environment, EnvironmentStore, GraphUpload, ValidationSummary, open_store, slug
+from advisor.sparql import QueryRequest
+from advisor.store import Environment, EnvironmentStore, GraphUpload, ValidationSummary, slug, store_from_settings
 from api.inputs import GraphInput
 from api.metrics import Metrics
 from api.problems import NotAcceptableError
@@ -102,8 +104,7 @@ class AdvisorService:
         return self._store
 
     async def start(self) -> None:
-        retention = self.settings.revision_retention
-        self._store = await anyio.to_thread.run_sync(open_store, self.settings.data_dir, retention)
+        self._store = await anyio.to_thread.run_sync(store_from_settings, self.settings)
         ontology, shapes = await anyio.to_thread.run_sync(knowledge_graphs)
         await anyio.to_thread.run_sync(self.store.replace_knowledge, ontology, shapes)
         self.metrics.count_environments(self._environment_count)
@@ -111,18 +112,24 @@ class AdvisorService:
         await self.validators.start()
         await self.queries.start()
         await self.validators.wait_ready()
-        if not await anyio.to_thread.run_sync(self.store.is_initialized):
+        if await self._initializes_the_store():
             if self.settings.load_samples:
                 await self.load_samples(self.settings.samples_dir or _bundled_samples())
             await anyio.to_thread.run_sync(self.store.mark_initialized)
         self.ready = True
+
+    async def _initializes_the_store(self) -> bool:
+        """True if the store is new and this process, of all the replicas sharing it, is the one to fill it."""
+        if await anyio.to_thread.run_sync(self.store.is_initialized):
+            return False
+        return await anyio.to_thread.run_sync(self.store.claim_initialization, secrets.token_hex(8))
 
     async def stop(self) -> None:
         self.ready = False
         await self.validators.close()
         await self.queries.close()
         if self._store is not None:
-            await anyio.to_thread.run_sync(self._store.backend.close)
+            await anyio.to_thread.run_sync(self._store.close)
             self._store = None
 
     def _environment_count(self) -> int:
@@ -393,7 +400,7 @@ class AdvisorService:
     # ------------------------------------------------------------ SPARQL
 
     async def query(self, request: QueryRequest) -> bytes:
-        """Run one checked, read-only query in a query worker, on a snapshot of the store."""
+        """Run one checked, read-only query through the store, its untrusted parts in a query worker."""
         seconds = self.settings.sparql_timeout_seconds
         stages = {
             START_STAGE: Stage(
@@ -403,15 +410,15 @@ class AdvisorService:
                 "narrow it down (fewer graphs, more selective patterns, a LIMIT)",
             )
         }
-        snapshot = self.store.snapshot()
-        path = await anyio.to_thread.run_sync(snapshot.__enter__)
+
+        async def isolate(function, *arguments):  # type: ignore[no-untyped-def]
+            return await self.queries.run(function, *arguments, stages=stages, wait=seconds)
+
         try:
-            result = await self.queries.run(run_on_snapshot, path, request, stages=stages, wait=seconds)
+            result = await self.store.answer(request, isolate, seconds)
         except AdvisorError:
             self.metrics.queries.labels("failed").inc()
             raise
-        finally:
-            await anyio.to_thread.run_sync(snapshot.__exit__, None, None, None)
         self.metrics.queries.labels("answered").inc()
         return result
 

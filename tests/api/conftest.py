@@ -1,10 +1,14 @@
-"""Fixtures for the service tests: the real app over httpx (ASGI), in a fresh data directory each."""
+"""Fixtures for the service tests: the real app over httpx (ASGI), in a fresh data directory each.
+
+A module that marks itself with `BOTH_STORES` runs every test twice: on the embedded store, and on a
+remote SPARQL 1.1 store (a real `oxigraph serve`, one per data directory, tests/api/remote.py).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -12,6 +16,7 @@ import pytest
 
 from advisor.config import Settings
 from api.app import create_app
+from tests.api.remote import RemoteStores
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "api" / "examples"
@@ -24,9 +29,36 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+STORES = ["embedded", "remote"]
+_remote = RemoteStores()
+_current = {"store": "embedded"}
+BOTH_STORES = [
+    pytest.mark.usefixtures("store_kind"),
+    pytest.mark.parametrize("store_kind", STORES, indirect=True, scope="module"),
+]
+
+
+@pytest.fixture(scope="module")
+def store_kind(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The store the module's services use: "embedded" unless the module is marked with BOTH_STORES."""
+    kind = getattr(request, "param", "embedded")
+    _current["store"] = kind
+    yield kind
+    _current["store"] = "embedded"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_remote_stores() -> Iterator[None]:
+    yield
+    _remote.stop_all()
+
+
 def settings_for(data_dir: Path, **overrides: object) -> Settings:
-    """Settings for a test service: no settings file, no samples unless asked, the given overrides."""
+    """Settings for a test service: no settings file, no samples unless asked, the given overrides; on a
+    remote store of its own (one per data directory) when the module runs on the remote store."""
     values: dict = {"data_dir": data_dir, "load_samples": False, **overrides}
+    if _current["store"] == "remote":
+        values = {**_remote.for_data_dir(data_dir).settings, **values}
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
@@ -42,7 +74,7 @@ async def running(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture(scope="module")
-async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
+async def client(tmp_path_factory: pytest.TempPathFactory, store_kind: str) -> AsyncIterator[httpx.AsyncClient]:
     """One service per test module, on an empty store; tests only look at the environments they create."""
     async with running(settings_for(tmp_path_factory.mktemp("data"))) as service_client:
         yield service_client
@@ -84,9 +116,7 @@ async def create(client: httpx.AsyncClient, data: bytes, media_type: str = "text
 
 def store_content(client: httpx.AsyncClient) -> list[str]:
     """Every quad of the running app's store, sorted: environments, findings, metadata, ontology and shapes."""
-    backend = client.app.state.service.store.backend  # type: ignore[attr-defined]
-    rows = backend.select("SELECT ?g ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-    return sorted(" ".join(str(row.get(name, "")) for name in ("g", "s", "p", "o")) for row in rows)
+    return client.app.state.service.store.quads()  # type: ignore[attr-defined]
 
 
 async def store_state(client: httpx.AsyncClient) -> list[tuple[str, str, int, str]]:

@@ -12,10 +12,19 @@ import pytest
 
 from advisor.loading import RdfFormat, parse_bytes
 from advisor.validation import validate
-from tests.api.conftest import EXAMPLE_TTL, EXAMPLES, assert_problem, create, running, settings_for, store_content
+from tests.api.conftest import (
+    BOTH_STORES,
+    EXAMPLE_TTL,
+    EXAMPLES,
+    assert_problem,
+    create,
+    running,
+    settings_for,
+    store_content,
+)
 from tests.api.graphs import environment, unprotected
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, *BOTH_STORES]
 RDF_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/ld+json": ox.RdfFormat.JSON_LD,

@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import EXAMPLE_TTL, assert_problem, create, running, settings_for, store_state
+from tests.api.conftest import BOTH_STORES, EXAMPLE_TTL, assert_problem, create, running, settings_for, store_state
 from tests.api.graphs import environment
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, *BOTH_STORES]
 MAX_BODY = 64 * 1024
 MAX_TRIPLES = 1000
 TURTLE = {"content-type": "text/turtle"}
@@ -24,7 +24,7 @@ ex:vm1 a hv:VirtualMachine ;
 
 
 @pytest.fixture(scope="module")
-async def limited(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
+async def limited(tmp_path_factory: pytest.TempPathFactory, store_kind: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = settings_for(
         tmp_path_factory.mktemp("data"), max_body_bytes=MAX_BODY, max_triples=MAX_TRIPLES, max_literal_length=100
     )
@@ -196,7 +196,7 @@ async def test_unusable_input_is_422(limited: httpx.AsyncClient, baseline: str) 
 
 
 @pytest.fixture
-async def hurried(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+async def hurried(tmp_path: Path, store_kind: str) -> AsyncIterator[httpx.AsyncClient]:
     """A service whose time limits are far shorter than any real parse, validation or query."""
     settings = settings_for(
         tmp_path / "data", parse_timeout_seconds=0.001, max_concurrent_validations=1, sparql_timeout_seconds=0.5

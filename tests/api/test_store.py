@@ -46,7 +46,7 @@ def test_replace_is_atomic_for_concurrent_readers(tmp_path: Path) -> None:
     def read_snapshots() -> None:
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{created.graph}> {{ ?s ?p ?o }} }}"
         while not done.is_set():
-            with store.snapshot() as path:
+            with store.backend.snapshot() as path:
                 copy = ox.Store.read_only(path)
                 snapshot_counts.append(int(next(iter(copy.query(query)))["n"].value))
                 del copy
@@ -107,9 +107,9 @@ def test_everything_survives_closing_and_reopening(tmp_path: Path) -> None:
 def test_unused_snapshots_are_removed(tmp_path: Path) -> None:
     store = open_store(tmp_path)
     snapshots = tmp_path / "store-snapshots"
-    with store.snapshot() as first:
+    with store.backend.snapshot() as first:
         store.create("Change", upload(5, "x"))
-        with store.snapshot() as second:
+        with store.backend.snapshot() as second:
             assert first != second
             assert {p.name for p in snapshots.iterdir()} == {Path(first).name, Path(second).name}
     assert [p.name for p in snapshots.iterdir()] == [Path(second).name]  # the current one stays for reuse

@@ -1,0 +1,285 @@
+"""A remote SPARQL 1.1 store: the SPARQL 1.1 Protocol (query, update) and the Graph Store HTTP Protocol.
+
+Set by the operator (`store_query_url`, `store_update_url`, `store_graph_url`), never by a request: a
+client's query goes to the query endpoint and nowhere else. Every change the advisor makes is one
+update request, which a SPARQL 1.1 store applies as one transaction, so every replica sharing the
+store reads the graph before a replace or after it, never a mix. Reads and idempotent requests are
+retried when the store cannot be reached or answers 502, 503 or 504; updates only when they never
+reached it (every update the advisor sends drops what it inserts first, so a resent one changes nothing
+more).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+from dataclasses import dataclass
+
+import anyio
+import httpx
+import pyoxigraph as ox
+
+from advisor.config import Settings, setting_hint
+from advisor.errors import AdvisorError, TimeLimitError
+from advisor.sparql import (
+    GRAPH_MEDIA_TYPES,
+    RESULT_MEDIA_TYPES,
+    QueryFailedError,
+    QueryForm,
+    QueryRequest,
+    _too_many,
+    on_large_stack,
+    syntax_error,
+)
+from advisor.store import Isolate, StoreUnavailableError
+
+log = logging.getLogger("advisor.store")
+
+TSV = "text/tab-separated-values"
+N_TRIPLES = "application/n-triples"
+RESULTS_JSON = "application/sparql-results+json"
+RETRY_STATUSES = frozenset({502, 503, 504})
+RETRY_PAUSE_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class RemoteEndpoints:
+    query: str
+    update: str
+    graph: str | None = None
+
+
+def endpoints_of(settings: Settings) -> RemoteEndpoints | None:
+    """The remote store the settings name, or None for the embedded one; a half-set pair names what is missing."""
+    query, update = settings.store_query_url, settings.store_update_url
+    if not query and not update and not settings.store_graph_url:
+        return None
+    for name, value in (("store_query_url", query), ("store_update_url", update)):
+        if not value:
+            raise AdvisorError(f"a remote store needs {setting_hint(name)} as well")
+    for name in ("store_query_url", "store_update_url", "store_graph_url"):
+        value = getattr(settings, name)
+        if value and not value.startswith(("http://", "https://")):
+            raise AdvisorError(f"{setting_hint(name)} must be an http:// or https:// URL, not {value!r}")
+    return RemoteEndpoints(str(query), str(update), settings.store_graph_url or None)
+
+
+def _auth_headers(settings: Settings) -> dict[str, str]:
+    if settings.store_token is not None:
+        return {"authorization": f"Bearer {settings.store_token.get_secret_value()}"}
+    if settings.store_username:
+        password = settings.store_password.get_secret_value() if settings.store_password else ""
+        pair = base64.b64encode(f"{settings.store_username}:{password}".encode()).decode("ascii")
+        return {"authorization": f"Basic {pair}"}
+    return {}
+
+
+def check_syntax(query: str) -> None:
+    """Parse the query as the embedded store would (on an empty store), for the same syntax errors with
+    line and column; run in a query worker, on a large stack."""
+
+    def parse() -> None:
+        try:
+            ox.Store().query(query)
+        except SyntaxError as error:
+            raise syntax_error(error) from None
+
+    on_large_stack(parse)
+
+
+class RemoteStore:
+    """A `SparqlStore` over HTTP."""
+
+    def __init__(self, endpoints: RemoteEndpoints, settings: Settings) -> None:
+        self.endpoints = endpoints
+        self.retries = settings.store_retries
+        self.timeout = settings.store_timeout_seconds
+        self._client = httpx.Client(
+            headers={"user-agent": "hv-backup-advisor", **_auth_headers(settings)},
+            timeout=self.timeout,
+            follow_redirects=False,  # the store is where the settings say, not where an answer points
+        )
+
+    # ------------------------------------------------------------ requests
+
+    def _send(self, method: str, url: str, *, idempotent: bool, **kwargs: object) -> httpx.Response:
+        attempt = 0
+        while True:
+            try:
+                response = self._client.request(method, url, **kwargs)  # type: ignore[arg-type]
+            except httpx.TimeoutException as error:
+                if isinstance(error, httpx.ConnectTimeout) and attempt < self.retries:
+                    attempt += 1
+                    time.sleep(RETRY_PAUSE_SECONDS * attempt)
+                    continue
+                raise
+            except httpx.ConnectError as error:
+                if attempt < self.retries:
+                    attempt += 1
+                    time.sleep(RETRY_PAUSE_SECONDS * attempt)
+                    continue
+                log.error("the remote store at %s cannot be reached: %s", url, error)
+                raise StoreUnavailableError(
+                    f"the remote store cannot be reached; check its address ({setting_hint('store_query_url')} "
+                    "and the others) and that it is running"
+                ) from None
+            except httpx.HTTPError as error:
+                if idempotent and attempt < self.retries:
+                    attempt += 1
+                    time.sleep(RETRY_PAUSE_SECONDS * attempt)
+                    continue
+                log.error("the remote store at %s failed: %s", url, error)
+                raise StoreUnavailableError("the remote store failed to answer; see the service's log") from None
+            if response.status_code in RETRY_STATUSES and idempotent and attempt < self.retries:
+                attempt += 1
+                time.sleep(RETRY_PAUSE_SECONDS * attempt)
+                continue
+            return response
+
+    def _checked(self, response: httpx.Response, what: str) -> httpx.Response:
+        if response.status_code in (401, 403):
+            raise StoreUnavailableError(
+                f"the remote store refused the {what} ({response.status_code}): check "
+                f"{setting_hint('store_username')}, store_password or store_token"
+            )
+        if response.status_code >= 300:
+            log.error("the remote store answered %s to the %s: %s", response.status_code, what, response.text[:2000])
+            raise StoreUnavailableError(
+                f"the remote store answered {response.status_code} to the {what}; see the service's log"
+            )
+        return response
+
+    def _query(self, query: str, accept: str) -> bytes:
+        try:
+            response = self._send(
+                "POST",
+                self.endpoints.query,
+                idempotent=True,
+                data={"query": query},
+                headers={"accept": accept},
+            )
+        except httpx.TimeoutException:
+            raise StoreUnavailableError(
+                f"the remote store did not answer a query within {self.timeout:g} s "
+                f"({setting_hint('store_timeout_seconds')})"
+            ) from None
+        return self._checked(response, "query").content
+
+    # ------------------------------------------------------------ SparqlStore
+
+    def select(self, query: str) -> list[dict[str, object]]:
+        solutions = ox.parse_query_results(self._query(query, RESULTS_JSON), format=ox.QueryResultsFormat.JSON)
+        names = [variable.value for variable in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def construct(self, query: str) -> list[ox.Triple]:
+        data = self._query(query, N_TRIPLES)
+        return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+    def graph(self, iri: str) -> list[ox.Triple]:
+        """A whole named graph: a Graph Store Protocol GET when store_graph_url is set, else a CONSTRUCT."""
+        if self.endpoints.graph is None:
+            return self.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+        try:
+            response = self._send(
+                "GET", self.endpoints.graph, idempotent=True, params={"graph": iri}, headers={"accept": N_TRIPLES}
+            )
+        except httpx.TimeoutException:
+            raise StoreUnavailableError(
+                f"the remote store did not send a graph within {self.timeout:g} s "
+                f"({setting_hint('store_timeout_seconds')})"
+            ) from None
+        if response.status_code == 404:
+            return []
+        data = self._checked(response, "graph read").content
+        return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+    def update(self, update: str) -> None:
+        try:
+            response = self._send(
+                "POST",
+                self.endpoints.update,
+                idempotent=False,
+                content=update.encode("utf-8"),
+                headers={"content-type": "application/sparql-update"},
+            )
+        except httpx.TimeoutException:
+            raise StoreUnavailableError(
+                f"the remote store did not confirm an update within {self.timeout:g} s "
+                f"({setting_hint('store_timeout_seconds')}); it may or may not have been applied"
+            ) from None
+        self._checked(response, "update")
+
+    async def answer(self, request: QueryRequest, isolate: Isolate, timeout: float) -> bytes:
+        """An untrusted, checked query: parsed in a query worker (the same syntax errors as the embedded
+        store), evaluated by the remote store within `timeout` and refused past `request.max_results`."""
+        await isolate(check_syntax, request.query)
+        return await anyio.to_thread.run_sync(self._answer, request, timeout)
+
+    def _answer(self, request: QueryRequest, timeout: float) -> bytes:
+        form = request.form
+        accept = N_TRIPLES if form.returns_graph else RESULTS_JSON if form is QueryForm.ASK else TSV
+        form_data: dict[str, str | list[str]] = {"query": request.query}
+        if request.default_graphs:
+            form_data["default-graph-uri"] = list(request.default_graphs)
+        if request.named_graphs:
+            form_data["named-graph-uri"] = list(request.named_graphs)
+        limit_lines = request.max_results + (0 if form.returns_graph else 1)  # TSV: the header line
+        deadline = time.monotonic() + timeout
+        chunks: list[bytes] = []
+        try:
+            with self._client.stream(
+                "POST", self.endpoints.query, data=form_data, headers={"accept": accept}, timeout=timeout
+            ) as response:
+                if response.status_code == 400:
+                    response.read()
+                    raise QueryFailedError(f"the store refused the query: {response.text[:500]}")
+                if response.status_code >= 300:
+                    response.read()
+                    self._checked(response, "query")
+                lines = 0
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    lines += chunk.count(b"\n")
+                    if form is not QueryForm.ASK and lines > limit_lines:
+                        what = "triples" if form.returns_graph else "rows"
+                        raise _too_many(request.max_results, what)
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("deadline")
+        except httpx.TimeoutException:
+            raise TimeLimitError(
+                f"the query ran longer than the limit of {timeout:g} s and was stopped: "
+                "narrow it down (fewer graphs, more selective patterns, a LIMIT)",
+                limit="sparql_timeout_seconds",
+                maximum=timeout,
+            ) from None
+        except httpx.TransportError as error:
+            log.error("the remote store failed while answering a query: %s", error)
+            raise StoreUnavailableError("the remote store failed while answering the query") from None
+        data = b"".join(chunks)
+        if form is QueryForm.ASK:
+            results = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return results.serialize(format=RESULT_MEDIA_TYPES[request.media_type])
+        if form.returns_graph:
+            triples = [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+            fmt = GRAPH_MEDIA_TYPES[request.media_type]
+            return ox.serialize(triples, format=fmt, prefixes=request.prefixes or None)
+        target = RESULT_MEDIA_TYPES[request.media_type]
+        if target is ox.QueryResultsFormat.TSV:
+            return data
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(format=target)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+__all__ = ["RemoteEndpoints", "RemoteStore", "check_syntax", "endpoints_of"]
