@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shlex
 import statistics
 import subprocess
@@ -34,11 +35,25 @@ from bench.report import markdown, targets, timestamp  # noqa: E402
 API_VMS = 100
 
 
+# Sections other tools write into docs/performance.md between <!-- name --> and <!-- /name -->.
+_SECTION = re.compile(r"<!-- (?P<name>[a-z][a-z0-9-]*) -->\n.*?<!-- /(?P=name) -->\n?", re.DOTALL)
+
+
 def _keep_what_if(output: Path, text: str) -> str:
-    """The report with the what-if section bench/whatif.py wrote into the old one kept."""
+    """The report with the sections other tools wrote into the old one kept (what-if, import, scaling...)."""
     from bench.whatif import keep_section
 
-    return keep_section(output.read_text(encoding="utf-8"), text) if output.is_file() else text
+    if not output.is_file():
+        return text
+    old = output.read_text(encoding="utf-8")
+    text = keep_section(old, text)
+    for match in _SECTION.finditer(old):
+        if f"<!-- {match.group('name')} -->" in text:
+            continue
+        block = match.group(0).rstrip("\n") + "\n"
+        notes = text.find("\n## Notes")
+        text = text.rstrip("\n") + "\n\n" + block if notes < 0 else text[: notes + 1] + block + "\n" + text[notes + 1 :]
+    return text
 
 
 def _log(message: str) -> None:
