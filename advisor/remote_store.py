@@ -12,8 +12,12 @@ more).
 from __future__ import annotations
 
 import base64
+import contextlib
+import datetime as dt
 import logging
+import secrets
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import anyio
@@ -32,7 +36,7 @@ from advisor.sparql import (
     on_large_stack,
     syntax_error,
 )
-from advisor.store import Isolate, StoreUnavailableError
+from advisor.store import SERVICE_IRI, Isolate, StoreUnavailableError
 
 log = logging.getLogger("advisor.store")
 
@@ -41,6 +45,10 @@ N_TRIPLES = "application/n-triples"
 RESULTS_JSON = "application/sparql-results+json"
 RETRY_STATUSES = frozenset({502, 503, 504})
 RETRY_PAUSE_SECONDS = 0.2
+LOCKS_GRAPH_IRI = "urn:hv-advisor:locks"
+LOCK_NODE_PREFIX = "urn:hv-advisor:lock:"
+LOCK_POLL_SECONDS = 0.01
+LOCK_LEASE_SECONDS = 120.0  # a claim older than this is a crashed replica's, and ignored
 
 
 @dataclass(frozen=True)
@@ -278,8 +286,102 @@ class RemoteStore:
             return data
         return ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(format=target)
 
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One writer at a time across every replica sharing the store (see WriteLock)."""
+        lock = WriteLock(self)
+        lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
+
     def close(self) -> None:
         self._client.close()
+
+
+class WriteLock:
+    """Lamport's bakery algorithm over the store's graph <urn:hv-advisor:locks>.
+
+    A SPARQL store applies each update atomically, but need not isolate concurrent ones from each other
+    (oxigraph serve does not: two `DROP GRAPH; INSERT DATA` at once leave the union of both). So the
+    replicas take turns, with the one thing such a store does guarantee: a read sees every update that
+    finished before it. Each writer writes only triples of its own (a `choosing` flag, then a ticket one
+    above the highest it sees) and goes ahead once no one is choosing and its (ticket, token) is the
+    lowest. Claims of a crashed replica expire after LOCK_LEASE_SECONDS."""
+
+    def __init__(self, store: RemoteStore) -> None:
+        self.store = store
+        self.token = secrets.token_hex(8)
+        self.node = f"<{LOCK_NODE_PREFIX}{self.token}>"
+
+    def _claims(self) -> list[tuple[str, bool, int | None]]:
+        """The live claims: (token, choosing, ticket); expired ones are removed on the way."""
+        rows = self.store.select(
+            f"PREFIX svc: <{SERVICE_IRI}> SELECT ?claim ?choosing ?ticket ?expires WHERE {{ GRAPH <{LOCKS_GRAPH_IRI}> "
+            f"{{ ?claim svc:expires ?expires OPTIONAL {{ ?claim svc:choosing ?choosing }} "
+            f"OPTIONAL {{ ?claim svc:ticket ?ticket }} }} }}"
+        )
+        now = dt.datetime.now(dt.UTC)
+        claims, expired = [], []
+        for row in rows:
+            claim = str(row["claim"].value)  # type: ignore[attr-defined]
+            if dt.datetime.fromisoformat(row["expires"].value) < now:  # type: ignore[attr-defined]
+                expired.append(claim)
+                continue
+            choosing = row.get("choosing")
+            ticket = row.get("ticket")
+            claims.append((
+                claim.removeprefix(LOCK_NODE_PREFIX),
+                choosing is None or choosing.value == "true",  # type: ignore[attr-defined]
+                int(ticket.value) if ticket is not None else None,  # type: ignore[attr-defined]
+            ))
+        for claim in expired:
+            log.warning("a write lock claim of a replica that stopped has expired: %s", claim)
+            self.store.update(f"DELETE WHERE {{ GRAPH <{LOCKS_GRAPH_IRI}> {{ <{claim}> ?p ?o }} }}")
+        return claims
+
+    def acquire(self) -> None:
+        try:
+            self._acquire()
+        except BaseException:
+            with contextlib.suppress(AdvisorError):
+                self.release()  # a failed attempt leaves no claim to wait for
+            raise
+
+    def _acquire(self) -> None:
+        svc = f"<{SERVICE_IRI}"
+        expires = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=LOCK_LEASE_SECONDS)).isoformat()
+        stamp = f'"{expires}"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+        graph = f"<{LOCKS_GRAPH_IRI}>"
+        self.store.update(
+            f"INSERT DATA {{ GRAPH {graph} {{ {self.node} {svc}choosing> true ; {svc}expires> {stamp} }} }}"
+        )
+        tickets = [ticket for _, _, ticket in self._claims() if ticket is not None]
+        mine = max(tickets, default=0) + 1
+        self.store.update(
+            f"DELETE DATA {{ GRAPH {graph} {{ {self.node} {svc}choosing> true }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {graph} {{ {self.node} {svc}choosing> false ; {svc}ticket> {mine} }} }}"
+        )
+        deadline = time.monotonic() + self.store.timeout
+        while True:
+            others = [claim for claim in self._claims() if claim[0] != self.token]
+            ahead = [
+                token
+                for token, choosing, ticket in others
+                if choosing or (ticket is not None and (ticket, token) < (mine, self.token))
+            ]
+            if not ahead:
+                return
+            if time.monotonic() > deadline:
+                raise StoreUnavailableError(
+                    f"another replica held the store's write lock for longer than {self.store.timeout:g} s "
+                    f"({setting_hint('store_timeout_seconds')})"
+                )
+            time.sleep(LOCK_POLL_SECONDS)
+
+    def release(self) -> None:
+        self.store.update(f"DELETE WHERE {{ GRAPH <{LOCKS_GRAPH_IRI}> {{ {self.node} ?p ?o }} }}")
 
 
 __all__ = ["RemoteEndpoints", "RemoteStore", "check_syntax", "endpoints_of"]

@@ -107,6 +107,10 @@ class SparqlStore(Protocol):
         (TimeLimitError past it) and `request.max_results` (ResultLimitError past it)."""
         ...
 
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        """Held around each change: one writer at a time among every process sharing the store."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -151,6 +155,9 @@ class OxigraphStore:
 
     def graph(self, iri: str) -> list[ox.Triple]:
         return [quad.triple for quad in self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri))]
+
+    def exclusive(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()  # one process owns the files: its own lock is enough
 
     async def answer(self, request: QueryRequest, isolate: Isolate, timeout: float) -> bytes:
         """Run the query in a query worker (killed past the time limit) on a read-only snapshot."""
@@ -287,13 +294,40 @@ def slug(text: str) -> str:
     return value[:40].strip("-") or "environment"
 
 
+class _Exclusive:
+    """This process's lock, then the store's (the other processes sharing it)."""
+
+    def __init__(self, backend: SparqlStore) -> None:
+        self._lock = threading.Lock()
+        self._backend = backend
+        self._held: contextlib.AbstractContextManager[None] | None = None
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        try:
+            held = self._backend.exclusive()
+            held.__enter__()
+        except BaseException:
+            self._lock.release()
+            raise
+        self._held = held
+
+    def __exit__(self, *exc: object) -> None:
+        held, self._held = self._held, None
+        try:
+            if held is not None:
+                held.__exit__(None, None, None)
+        finally:
+            self._lock.release()
+
+
 class EnvironmentStore:
     """Create, read, replace and delete environments; keep their latest findings."""
 
     def __init__(self, backend: SparqlStore, revision_retention: int = 100) -> None:
         self.backend = backend
         self.revision_retention = revision_retention  # revisions kept per environment (the newest)
-        self._write = threading.Lock()  # one writer at a time: read-modify-write steps stay consistent
+        self._write = _Exclusive(backend)  # one writer at a time: read-modify-write steps stay consistent
 
     # ------------------------------------------------------------ reads
 
@@ -328,11 +362,12 @@ class EnvironmentStore:
         """True for the one process (of all the replicas sharing a new store) that initializes it, loading
         the samples: one atomic insert-if-absent decides."""
         node, predicate, metadata = _iri(STORE_NODE_IRI), _svc("initializedBy"), _iri(METADATA_GRAPH_IRI)
-        self.backend.update(
-            f"INSERT {{ GRAPH {metadata} {{ {node} {predicate} {_literal(claimant)} }} }} "
-            f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {metadata} {{ {node} {predicate} ?anyone }} }} }}"
-        )
-        rows = self.backend.select(f"SELECT ?who WHERE {{ GRAPH {metadata} {{ {node} {predicate} ?who }} }}")
+        with self._write:
+            self.backend.update(
+                f"INSERT {{ GRAPH {metadata} {{ {node} {predicate} {_literal(claimant)} }} }} "
+                f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {metadata} {{ {node} {predicate} ?anyone }} }} }}"
+            )
+            rows = self.backend.select(f"SELECT ?who WHERE {{ GRAPH {metadata} {{ {node} {predicate} ?who }} }}")
         return [_value(row, "who") for row in rows] == [claimant]
 
     def is_initialized(self) -> bool:
