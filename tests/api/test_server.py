@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,6 +16,7 @@ from advisor.resources import samples_dir
 from advisor.store import slug
 from tests.api.conftest import EXAMPLE_TTL, EXAMPLES
 from tests.api.graphs import environment
+from tests.api.remote import oxigraph_serving
 from tests.api.server import serving
 
 pytestmark = pytest.mark.slow
@@ -44,11 +47,27 @@ def state(client: httpx.Client) -> dict[str, tuple]:
     return result
 
 
-def test_restart_keeps_exactly_what_was_left(tmp_path: Path) -> None:
+@contextlib.contextmanager
+def store_settings(store: str, location: Path) -> Iterator[dict[str, str]]:
+    """The settings of the store: none for the embedded one; a remote one started (and stopped) here."""
+    if store == "embedded":
+        yield {}
+        return
+    with oxigraph_serving(location) as remote:
+        yield remote.env
+
+
+@pytest.mark.parametrize("store", ["embedded", "remote"])
+def test_restart_keeps_exactly_what_was_left(tmp_path: Path, store: str) -> None:
+    """The service restarts on its data; on a remote store, the store restarts too (on another port)."""
     data = tmp_path / "data"
     log = tmp_path / "server.log"
     samples = sorted(p for p in samples_dir().iterdir() if p.suffix in (".ttl", ".jsonld", ".nt", ".rdf"))
-    with serving(data, log, ENV) as server, server.client() as client:
+    with (
+        store_settings(store, tmp_path / "oxigraph") as env,
+        serving(data, log, {**ENV, **env}) as server,
+        server.client() as client,
+    ):
         listed = {e["id"] for e in client.get("/v1/environments").json()["environments"]}
         assert listed == {slug(p.stem) for p in samples}  # the samples, loaded on first start
         kept = client.post(
@@ -70,7 +89,11 @@ def test_restart_keeps_exactly_what_was_left(tmp_path: Path) -> None:
     assert len(before) == len(samples) + 1
     assert deleted.json()["id"] not in before
 
-    with serving(data, log, ENV) as server, server.client() as client:
+    with (
+        store_settings(store, tmp_path / "oxigraph") as env,
+        serving(data, log, {**ENV, **env}) as server,
+        server.client() as client,
+    ):
         after = state(client)
         assert after == before
         labels = client.get(put.json()["links"]["findings"]).json()
