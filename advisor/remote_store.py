@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,7 +49,8 @@ RETRY_PAUSE_SECONDS = 0.2
 LOCKS_GRAPH_IRI = "urn:hv-advisor:locks"
 LOCK_NODE_PREFIX = "urn:hv-advisor:lock:"
 LOCK_POLL_SECONDS = 0.01
-LOCK_LEASE_SECONDS = 120.0  # a claim older than this is a crashed replica's, and ignored
+LOCK_LEASE_SECONDS = 10.0  # a claim not renewed for this long is a crashed replica's, and ignored
+LOCK_RENEW_SECONDS = 3.0  # how often a live claim is renewed
 
 
 @dataclass(frozen=True)
@@ -308,12 +310,30 @@ class WriteLock:
     replicas take turns, with the one thing such a store does guarantee: a read sees every update that
     finished before it. Each writer writes only triples of its own (a `choosing` flag, then a ticket one
     above the highest it sees) and goes ahead once no one is choosing and its (ticket, token) is the
-    lowest. Claims of a crashed replica expire after LOCK_LEASE_SECONDS."""
+    lowest. A live claim is renewed every LOCK_RENEW_SECONDS; one of a replica that died (kill -9, a lost
+    machine) is ignored and removed once LOCK_LEASE_SECONDS have passed without a renewal."""
 
     def __init__(self, store: RemoteStore) -> None:
         self.store = store
         self.token = secrets.token_hex(8)
         self.node = f"<{LOCK_NODE_PREFIX}{self.token}>"
+        self._released = threading.Event()
+        self._renewer: threading.Thread | None = None
+
+    @staticmethod
+    def _expiry() -> str:
+        expires = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=LOCK_LEASE_SECONDS)).isoformat()
+        return f'"{expires}"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+
+    def _renew(self) -> None:
+        expires, graph = f"<{SERVICE_IRI}expires>", f"<{LOCKS_GRAPH_IRI}>"
+        while not self._released.wait(LOCK_RENEW_SECONDS):
+            with contextlib.suppress(AdvisorError):
+                self.store.update(
+                    f"DELETE {{ GRAPH {graph} {{ {self.node} {expires} ?old }} }} "
+                    f"INSERT {{ GRAPH {graph} {{ {self.node} {expires} {self._expiry()} }} }} "
+                    f"WHERE {{ GRAPH {graph} {{ {self.node} {expires} ?old }} }}"
+                )
 
     def _claims(self) -> list[tuple[str, bool, int | None]]:
         """The live claims: (token, choosing, ticket); expired ones are removed on the way."""
@@ -351,12 +371,12 @@ class WriteLock:
 
     def _acquire(self) -> None:
         svc = f"<{SERVICE_IRI}"
-        expires = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=LOCK_LEASE_SECONDS)).isoformat()
-        stamp = f'"{expires}"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
         graph = f"<{LOCKS_GRAPH_IRI}>"
         self.store.update(
-            f"INSERT DATA {{ GRAPH {graph} {{ {self.node} {svc}choosing> true ; {svc}expires> {stamp} }} }}"
+            f"INSERT DATA {{ GRAPH {graph} {{ {self.node} {svc}choosing> true ; {svc}expires> {self._expiry()} }} }}"
         )
+        self._renewer = threading.Thread(target=self._renew, name="advisor-store-lock", daemon=True)
+        self._renewer.start()
         tickets = [ticket for _, _, ticket in self._claims() if ticket is not None]
         mine = max(tickets, default=0) + 1
         self.store.update(
@@ -381,6 +401,9 @@ class WriteLock:
             time.sleep(LOCK_POLL_SECONDS)
 
     def release(self) -> None:
+        self._released.set()
+        if self._renewer is not None:
+            self._renewer.join()
         self.store.update(f"DELETE WHERE {{ GRAPH <{LOCKS_GRAPH_IRI}> {{ {self.node} ?p ?o }} }}")
 
 
