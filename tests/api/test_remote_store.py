@@ -1,0 +1,135 @@
+"""The remote store's settings, credentials and failures, against real HTTP servers started here."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from advisor.config import Settings
+from advisor.errors import AdvisorError
+from advisor.store import StoreUnavailableError, store_from_settings
+from tests.api.remote import free_port
+
+EMPTY_RESULTS = json.dumps({"head": {"vars": ["id"]}, "results": {"bindings": []}}).encode()
+
+
+def settings(tmp_path: Path, **values: object) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path, **values)  # type: ignore[call-arg]
+
+
+class Recording(BaseHTTPRequestHandler):
+    """A stand-in SPARQL endpoint that records each request's headers and answers with no rows (or a
+    redirect, for the path /moved)."""
+
+    seen: ClassVar[list[dict[str, str]]] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        type(self).seen.append({k.lower(): v for k, v in self.headers.items()})
+        if self.path.startswith("/moved"):
+            self.send_response(307)
+            self.send_header("location", "http://127.0.0.1:9/elsewhere")
+            self.send_header("content-length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("content-type", "application/sparql-results+json")
+        self.send_header("content-length", str(len(EMPTY_RESULTS)))
+        self.end_headers()
+        self.wfile.write(EMPTY_RESULTS)
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+
+@contextlib.contextmanager
+def recording_endpoint() -> Iterator[str]:
+    Recording.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"store_query_url": "http://127.0.0.1:1/query"}, "store_update_url"),
+        ({"store_update_url": "http://127.0.0.1:1/update"}, "store_query_url"),
+        ({"store_graph_url": "http://127.0.0.1:1/store"}, "store_query_url"),
+        ({"store_query_url": "file:///etc/passwd", "store_update_url": "http://127.0.0.1:1/u"}, "store_query_url"),
+    ],
+)
+def test_a_half_set_or_wrong_store_names_the_setting(tmp_path: Path, values: dict, named: str) -> None:
+    with pytest.raises(AdvisorError, match=f"{named} \\(ADVISOR_{named.upper()}\\)"):
+        store_from_settings(settings(tmp_path, **values))
+
+
+def test_no_store_urls_is_the_embedded_store(tmp_path: Path) -> None:
+    store = store_from_settings(settings(tmp_path))
+    try:
+        assert store.list() == [] and (tmp_path / "store").is_dir()
+    finally:
+        store.close()
+
+
+def test_an_unreachable_store_is_unavailable_after_the_retries(tmp_path: Path) -> None:
+    port = free_port()  # nobody listens there
+    store = store_from_settings(
+        settings(
+            tmp_path,
+            store_query_url=f"http://127.0.0.1:{port}/query",
+            store_update_url=f"http://127.0.0.1:{port}/update",
+            store_retries=1,
+        )
+    )
+    try:
+        with pytest.raises(StoreUnavailableError, match="store_query_url") as raised:
+            store.list()
+        assert str(port) not in raised.value.message  # the store's address stays in the log
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"store_username": "advisor", "store_password": "s3cret"}, "Basic YWR2aXNvcjpzM2NyZXQ="),
+        ({"store_token": "t0ken"}, "Bearer t0ken"),
+        ({}, None),
+    ],
+)
+def test_credentials_are_sent_to_the_store(tmp_path: Path, values: dict, expected: str | None) -> None:
+    with recording_endpoint() as url:
+        store = store_from_settings(
+            settings(tmp_path, store_query_url=f"{url}/query", store_update_url=f"{url}/update", **values)
+        )
+        try:
+            assert store.list() == []
+        finally:
+            store.close()
+    assert [headers.get("authorization") for headers in Recording.seen] == [expected]
+
+
+def test_a_redirect_from_the_store_is_not_followed(tmp_path: Path) -> None:
+    with recording_endpoint() as url:
+        store = store_from_settings(
+            settings(tmp_path, store_query_url=f"{url}/moved", store_update_url=f"{url}/update", store_retries=0)
+        )
+        try:
+            with pytest.raises(StoreUnavailableError, match="307"):
+                store.list()
+        finally:
+            store.close()
+    assert len(Recording.seen) == 1
