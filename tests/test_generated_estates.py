@@ -69,7 +69,9 @@ def test_every_rule_of_the_catalog_fires_on_a_moderate_estate(kb) -> None:
     report = _validate(_estate(MODERATE, 1))
     assert not report.errors, report.errors
     fired = Counter(f.rule_id for f in report.findings)
-    assert sorted(set(kb.catalog) - set(fired)) == []
+    # The import rules read the warnings an importer writes beside the data (tests/importers fire them).
+    graph_rules = {rule_id for rule_id, rule in kb.catalog.items() if rule.category_id != "Import"}
+    assert graph_rules and sorted(graph_rules - set(fired)) == []
 
 
 def test_most_of_the_estate_is_healthy() -> None:

@@ -326,6 +326,10 @@ def test_clients_cannot_choose_the_engine_or_its_flags() -> None:
                 "format",
                 "name",
                 "environment_id",
+                "revision",  # a revision number (path)
+                "from",  # revision numbers of a diff
+                "to",
+                "lose",  # a what-if's lost element, KIND:NODE, resolved in the graph itself
                 "rule_id",
                 "query",
                 "default-graph-uri",
