@@ -1,9 +1,13 @@
 """A bounded load test of the service on the loopback: mixed validate, read and SPARQL traffic for a fixed time.
 
     .venv/bin/python -m bench.load --duration 60 --clients 8 --output docs/load-test.md
+    .venv/bin/python -m bench.load --duration 60 --clients 8 --replicas 2 --output docs/load-test.md
 
 Starts `advisor serve` in a process group of its own (an empty data directory with the sample graphs
-loaded as environments, default settings otherwise), or drives a running one (--url). Each client sends
+loaded as environments, default settings otherwise), or drives a running one (--url). With
+--replicas N it starts `oxigraph serve` (the `oxigraph` package) and N services sharing it as their
+remote store, the clients spread over them in turn, and writes its figures as a section of the
+report file (the single-process figures stay). Each client sends
 one request after another, chosen at random (seeded) from the mix below, until the time is up; the
 service's resident memory (all its processes) is sampled every second. The report gives throughput,
 latency percentiles per kind of request, every error, and the memory, with the machine and the command.
@@ -17,13 +21,14 @@ import contextlib
 import os
 import random
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,6 +118,52 @@ def service(settings: dict[str, str] | None = None) -> Iterator[tuple[str, int]]
                 os.killpg(process.pid, signal.SIGKILL)
 
 
+def _oxigraph() -> str:
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if found is None:
+        raise RuntimeError("--replicas needs the oxigraph command: pip install oxigraph (a dev dependency)")
+    return found
+
+
+@contextlib.contextmanager
+def remote_store() -> Iterator[tuple[dict[str, str], int]]:
+    """`oxigraph serve` on a free port and a fresh directory: (the services' store settings, its process group)."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="advisor-load-store-") as work:
+        command = [_oxigraph(), "serve", "--location", work, "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("oxigraph serve did not start")
+                time.sleep(0.05)
+            settings = {"store_query_url": f"{url}/query", "store_update_url": f"{url}/update"}
+            yield settings | {"store_graph_url": f"{url}/store"}, process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextlib.contextmanager
+def replicas(count: int, settings: dict[str, str] | None = None) -> Iterator[tuple[list[str], list[int]]]:
+    """`count` services sharing one remote store: (their URLs, the process groups, the store's last)."""
+    with remote_store() as (store, store_group), contextlib.ExitStack() as stack:
+        started = [stack.enter_context(service({**(settings or {}), **store})) for _ in range(count)]
+        yield [url for url, _ in started], [group for _, group in started] + [store_group]
+
+
 def _wait_ready(url: str, process: subprocess.Popen, timeout: float = 180.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -197,37 +248,54 @@ async def _client(url: str, requests: Requests, deadline: float, seed: int, resu
             result.samples.append(Sample(kind, time.perf_counter() - started, status))
 
 
-async def _watch_memory(group: int | None, started: float, until: float, result: LoadResult) -> None:
-    if group is None:
+async def _watch_memory(groups: Sequence[int], started: float, until: float, result: LoadResult) -> None:
+    if not groups:
         return
     while True:
-        result.memory.append((time.monotonic() - started, resident_bytes(group)))
+        result.memory.append((time.monotonic() - started, sum(resident_bytes(group) for group in groups)))
         if time.monotonic() >= until:
             return
         await asyncio.sleep(1.0)
 
 
-async def drive(url: str, *, duration: float, clients: int, group: int | None, seed: int = 1125) -> LoadResult:
-    """`clients` clients for `duration` seconds against the service at `url` (after a short warm-up)."""
+async def drive(
+    url: str | list[str], *, duration: float, clients: int, group: int | list[int] | None, seed: int = 1125
+) -> LoadResult:
+    """`clients` clients for `duration` seconds against the service at `url` (after a short warm-up); with
+    several URLs (replicas of one service), client n sends to the n-th in turn."""
+    urls = [url] if isinstance(url, str) else url
+    groups = [] if group is None else [group] if isinstance(group, int) else group
     result = LoadResult(duration=duration, clients=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=300) as client:
+    async with httpx.AsyncClient(base_url=urls[0], timeout=300) as client:
         requests = await Requests.gather(client)
-        for kind in MIX:  # warm-up: every kind once, so the first figures are not the start-up's
-            await requests.send(client, kind.name, random.Random(seed))
+    for address in urls:  # warm-up: every kind once on each, so the first figures are not the start-up's
+        async with httpx.AsyncClient(base_url=address, timeout=300) as client:
+            for kind in MIX:
+                await requests.send(client, kind.name, random.Random(seed))
     started = time.monotonic()
     deadline = started + duration
     await asyncio.gather(
-        _watch_memory(group, started, deadline, result),
-        *(_client(url, requests, deadline, seed + n, result) for n in range(clients)),
+        _watch_memory(groups, started, deadline, result),
+        *(_client(urls[n % len(urls)], requests, deadline, seed + n, result) for n in range(clients)),
     )
     result.duration = time.monotonic() - started
     return result
 
 
-def run(*, duration: float, clients: int, url: str | None = None, settings: dict[str, str] | None = None) -> LoadResult:
-    """Drive a running service (url), or start one, drive it and stop it."""
+def run(
+    *,
+    duration: float,
+    clients: int,
+    url: str | None = None,
+    settings: dict[str, str] | None = None,
+    replica_count: int = 1,
+) -> LoadResult:
+    """Drive a running service (url), or start one (or `replica_count` on one remote store), drive it, stop it."""
     if url is not None:
         return asyncio.run(drive(url, duration=duration, clients=clients, group=None))
+    if replica_count > 1:
+        with replicas(replica_count, settings) as (urls, groups):
+            return asyncio.run(drive(urls, duration=duration, clients=clients, group=groups))
     with service(settings) as (started_url, group):
         return asyncio.run(drive(started_url, duration=duration, clients=clients, group=group))
 
@@ -246,6 +314,66 @@ def _ms(seconds: float) -> str:
 
 def _mib(size: int) -> str:
     return f"{size / 2**20:.0f} MiB"
+
+
+def _results(result: LoadResult) -> list[str]:
+    lines = [
+        f"{len(result.samples)} requests in {result.duration:.0f} s from {result.clients} clients: "
+        f"**{len(result.samples) / result.duration:.1f} requests/s**, **{len(result.failed)} errors**.",
+        "",
+        "| requests | share | count | per second | p50 ms | p90 ms | p95 ms | p99 ms | max ms | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for kind in [*MIX, Kind("all", 0, "")]:
+        samples = result.samples if kind.name == "all" else result.of(kind.name)
+        seconds = [s.seconds for s in samples]
+        failed = sum(1 for s in samples if not 200 <= s.status < 300)
+        share = f"{len(samples) / max(1, len(result.samples)):.0%}"
+        lines.append(
+            f"| {kind.name} | {share} | {len(samples)} | {len(samples) / result.duration:.1f} | "
+            f"{_ms(percentile(seconds, 0.5))} | {_ms(percentile(seconds, 0.9))} | {_ms(percentile(seconds, 0.95))} | "
+            f"{_ms(percentile(seconds, 0.99))} | {_ms(max(seconds, default=0))} | {failed} |"
+        )
+    return lines
+
+
+REPLICAS_HEADING = "## Replicas on one remote store"
+
+
+def replica_section(result: LoadResult, command: str, count: int) -> str:
+    """The figures of `count` replicas sharing an `oxigraph serve` store, as a section of docs/load-test.md."""
+    load = os.getloadavg()
+    lines = [
+        REPLICAS_HEADING,
+        "",
+        f"The same traffic against {count} `advisor serve` processes on one machine, each with the default settings",
+        "and sharing one `oxigraph serve` as their remote store (docs/deployment.md); client n sends to replica",
+        f"n mod {count}. Every replica has its own validation and query workers ({count} times the single",
+        "process's), so validations wait less for a free worker; reads and queries cross HTTP to the store, and",
+        "on one machine's cores everything shares the same CPUs: the gain of replicas on more machines is larger.",
+        "",
+        f"    {command}",
+        "",
+        f"Load average when the section was written: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}.",
+        "",
+        *_results(result),
+    ]
+    if result.memory:
+        sizes = [size for _, size in result.memory]
+        lines += [
+            "",
+            f"Resident memory of the {count} replicas and the store together: at the start {_mib(sizes[0])}, "
+            f"at the end {_mib(sizes[-1])}, highest {_mib(max(sizes))}.",
+        ]
+    if result.errors:
+        lines += ["", *(f"- error: {error}" for error in result.errors[:20])]
+    return "\n".join(lines) + "\n"
+
+
+def with_section(document: str, section: str) -> str:
+    """`document` with its replicas section replaced by `section` (or `section` added at its end)."""
+    head = document.split(REPLICAS_HEADING, 1)[0].rstrip("\n")
+    return f"{head}\n\n{section}"
 
 
 def report(result: LoadResult, command: str) -> str:
@@ -272,22 +400,8 @@ def report(result: LoadResult, command: str) -> str:
         "",
         "## Results",
         "",
-        f"{len(result.samples)} requests in {result.duration:.0f} s from {result.clients} clients: "
-        f"**{len(result.samples) / result.duration:.1f} requests/s**, **{len(result.failed)} errors**.",
-        "",
-        "| requests | share | count | per second | p50 ms | p90 ms | p95 ms | p99 ms | max ms | errors |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        *_results(result),
     ]
-    for kind in [*MIX, Kind("all", 0, "")]:
-        samples = result.samples if kind.name == "all" else result.of(kind.name)
-        seconds = [s.seconds for s in samples]
-        failed = sum(1 for s in samples if not 200 <= s.status < 300)
-        share = f"{len(samples) / max(1, len(result.samples)):.0%}"
-        lines.append(
-            f"| {kind.name} | {share} | {len(samples)} | {len(samples) / result.duration:.1f} | "
-            f"{_ms(percentile(seconds, 0.5))} | {_ms(percentile(seconds, 0.9))} | {_ms(percentile(seconds, 0.95))} | "
-            f"{_ms(percentile(seconds, 0.99))} | {_ms(max(seconds, default=0))} | {failed} |"
-        )
     lines += ["", *(f"- **{kind.name}**: {kind.description}." for kind in MIX)]
     lines += [
         "",
@@ -326,10 +440,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (default 8).")
     parser.add_argument("--url", help="A running service; by default one is started and stopped.")
     parser.add_argument("--output", type=Path, help="Write the Markdown report here (default: standard output).")
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="Services sharing one oxigraph serve store (default 1: embedded)."
+    )
     arguments = parser.parse_args(argv)
-    result = run(duration=arguments.duration, clients=arguments.clients, url=arguments.url)
+    result = run(
+        duration=arguments.duration, clients=arguments.clients, url=arguments.url, replica_count=arguments.replicas
+    )
     command = ".venv/bin/python -m bench.load " + shlex.join(argv if argv is not None else sys.argv[1:])
-    text = report(result, command.strip())
+    if arguments.replicas > 1:
+        section = replica_section(result, command.strip(), arguments.replicas)
+        output = arguments.output
+        existing = output.read_text(encoding="utf-8") if output and output.exists() else ""
+        text = with_section(existing, section) if existing else section
+    else:
+        text = report(result, command.strip())
+        if arguments.output and arguments.output.exists():  # keep the replicas' figures
+            old = arguments.output.read_text(encoding="utf-8")
+            if REPLICAS_HEADING in old:
+                text = with_section(text, REPLICAS_HEADING + old.split(REPLICAS_HEADING, 1)[1])
     if arguments.output:
         arguments.output.write_text(text, encoding="utf-8")
     else:
