@@ -45,6 +45,7 @@ def store_kind(request: pytest.FixtureRequest) -> Iterator[str]:
     _current["store"] = kind
     yield kind
     _current["store"] = "embedded"
+    _remote.stop_all()  # the module's services are stopped by now
 
 
 @pytest.fixture(scope="session", autouse=True)
