@@ -14,6 +14,7 @@ import pytest
 
 from api.routers.pages import example_queries
 from tests.api.conftest import BOTH_STORES, EXAMPLE_TTL, assert_problem, create, running, settings_for
+from tests.security.harness import Tripwire
 
 pytestmark = [pytest.mark.anyio, *BOTH_STORES]
 MAX_RESULTS = 100  # more than the example graph holds, fewer than the whole store
@@ -233,3 +234,20 @@ async def test_every_example_query_runs_and_finds_rows(sparql: tuple[httpx.Async
         rows = json.loads(response.content)["results"]["bindings"]
         assert rows, example.title
         assert {row["environment"]["value"] for row in rows} == {"Branch"}, example.title
+
+
+async def test_no_query_makes_the_store_reach_the_network(sparql: tuple[httpx.AsyncClient, dict]) -> None:
+    """FROM, FROM NAMED and the protocol's dataset name graphs of the store: none is fetched, on either store
+    (a remote store is where the settings point, whatever the request names)."""
+    client, _ = sparql
+    tripwire = Tripwire()
+    try:
+        graphs = f"FROM <{tripwire.url('/from')}> FROM NAMED <{tripwire.url('/named')}>"
+        query = f"ASK {graphs} {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+        response = await client.get("/v1/sparql", params={"query": query})
+        assert response.status_code == 200, response.text
+        dataset = {"query": "ASK { ?s ?p ?o }", "default-graph-uri": tripwire.url("/default")}
+        assert (await client.post("/v1/sparql", data=dataset)).json()["boolean"] is False
+    finally:
+        tripwire.close()
+    assert tripwire.connections == []
