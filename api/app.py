@@ -30,7 +30,7 @@ RDF/XML, as the raw body or a file upload); keep environments with `/v1/environm
 with SPARQL at `/v1/sparql`. Every error is an RFC 9457 problem (`application/problem+json`)."""
 TAGS = [
     {"name": "Validation", "description": "Validate a graph without storing it."},
-    {"name": "Environments", "description": "Stored graphs with their latest findings (an embedded RDF store)."},
+    {"name": "Environments", "description": "Stored graphs with their latest findings (an RDF store)."},
     {"name": "SPARQL", "description": "Read-only SPARQL 1.1 Protocol endpoint over every stored graph."},
     {"name": "What-if", "description": "What losing a site, host, cluster, volume or repository leaves restorable."},
     {"name": "Catalog", "description": "The rules, the ontology, the shapes and the JSON-LD context."},
