@@ -34,6 +34,8 @@ from advisor.sparql import (
     QueryForm,
     QueryRequest,
     _too_many,
+    dataset_of,
+    names_dataset,
     on_large_stack,
     syntax_error,
 )
@@ -47,6 +49,7 @@ RESULTS_JSON = "application/sparql-results+json"
 RETRY_STATUSES = frozenset({502, 503, 504})
 RETRY_PAUSE_SECONDS = 0.2
 LOCKS_GRAPH_IRI = "urn:hv-advisor:locks"
+EMPTY_GRAPH_IRI = "urn:hv-advisor:no-graph"  # never written: an empty default graph
 LOCK_NODE_PREFIX = "urn:hv-advisor:lock:"
 LOCK_POLL_SECONDS = 0.01
 LOCK_LEASE_SECONDS = 10.0  # a claim not renewed for this long is a crashed replica's, and ignored
@@ -238,11 +241,16 @@ class RemoteStore:
     def _answer(self, request: QueryRequest, timeout: float) -> bytes:
         form = request.form
         accept = N_TRIPLES if form.returns_graph else RESULTS_JSON if form is QueryForm.ASK else TSV
+        defaults, named = request.default_graphs, request.named_graphs
+        if not defaults and not named and names_dataset(request.query):
+            defaults, named = dataset_of(request.query)  # a store whose default graph is the union may ignore FROM
         form_data: dict[str, str | list[str]] = {"query": request.query}
-        if request.default_graphs:
-            form_data["default-graph-uri"] = list(request.default_graphs)
-        if request.named_graphs:
-            form_data["named-graph-uri"] = list(request.named_graphs)
+        if defaults:
+            form_data["default-graph-uri"] = list(defaults)
+        if named:
+            form_data["named-graph-uri"] = list(named)
+        if named and not defaults:
+            form_data["default-graph-uri"] = [EMPTY_GRAPH_IRI]  # FROM NAMED alone: an empty default graph
         limit_lines = request.max_results + (0 if form.returns_graph else 1)  # TSV: the header line
         deadline = time.monotonic() + timeout
         chunks: list[bytes] = []

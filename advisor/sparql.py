@@ -295,9 +295,37 @@ def on_large_stack(function: Callable[..., _T], *arguments: object) -> _T:
     return outcome["value"]  # type: ignore[return-value]
 
 
+def names_dataset(query: str) -> bool:
+    """True if the query has FROM or FROM NAMED: its own dataset, not the union of every graph."""
+    return any(token.kind == "word" and token.text.upper() == "FROM" for token in tokenize(query))
+
+
+def dataset_of(query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The graphs of the query's FROM and FROM NAMED clauses (prefixed names resolved): what the protocol's
+    default-graph-uri and named-graph-uri say for a store that would not read them from the query."""
+    tokens = tokenize(query)
+    prefixes: dict[str, str] = {}
+    defaults: list[str] = []
+    named: list[str] = []
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1 : index + 4]
+        if token.kind == "word" and token.text.upper() == "PREFIX" and len(following) >= 2:
+            prefixes[following[0].text[:-1]] = following[1].text[1:-1]
+        if token.kind != "word" or token.text.upper() != "FROM" or not following:
+            continue
+        target = named if following[0].kind == "word" and following[0].text.upper() == "NAMED" else defaults
+        graph = following[1] if target is named and len(following) > 1 else following[0]
+        if graph.kind == "iri":
+            target.append(graph.text[1:-1])
+        elif graph.kind == "pname":
+            prefix, _, local = graph.text.partition(":")
+            target.append(prefixes.get(prefix, "") + local)
+    return tuple(defaults), tuple(named)
+
+
 def run_query(store: ox.Store, request: QueryRequest) -> bytes:
     """Evaluate one checked query and serialize the answer, refusing it past max_results."""
-    options: dict = {"use_default_graph_as_union": True}
+    options: dict = {} if names_dataset(request.query) else {"use_default_graph_as_union": True}
     if request.default_graphs or request.named_graphs:
         options = {
             "default_graph": [ox.NamedNode(iri) for iri in request.default_graphs] or ox.DefaultGraph(),

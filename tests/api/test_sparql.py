@@ -251,3 +251,19 @@ async def test_no_query_makes_the_store_reach_the_network(sparql: tuple[httpx.As
     finally:
         tripwire.close()
     assert tripwire.connections == []
+
+
+async def test_from_chooses_the_dataset_as_the_protocol_parameters_do(sparql: tuple[httpx.AsyncClient, dict]) -> None:
+    client, env = sparql
+    where = f"PREFIX hv: <{HV}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    select = "SELECT ?label {from} WHERE {{ ?vm a hv:VirtualMachine ; rdfs:label ?label }} ORDER BY ?label"
+    ontology = where + select.format(**{"from": "FROM <https://w3id.org/hv-advisor/ontology>"})
+    assert labels(await client.get("/v1/sparql", params={"query": ontology})) == []
+    environment = where + select.format(**{"from": f"FROM <{env['graph']}>"})
+    assert labels(await client.get("/v1/sparql", params={"query": environment})) == EXPECTED_VMS
+    prefixed = f"PREFIX env: <urn:hv-advisor:environment:> {where}" + select.format(
+        **{"from": f"FROM env:{env['id']}"}
+    )
+    assert labels(await client.get("/v1/sparql", params={"query": prefixed})) == EXPECTED_VMS
+    named_only = where + select.format(**{"from": f"FROM NAMED <{env['graph']}>"})
+    assert labels(await client.get("/v1/sparql", params={"query": named_only})) == []
