@@ -358,6 +358,14 @@ class EnvironmentStore:
     def close(self) -> None:
         self.backend.close()
 
+    def reachable(self) -> bool:
+        """True if the store answers a query (a remote store can go away while the service runs)."""
+        try:
+            self.backend.select("SELECT (1 AS ?one) WHERE {}")
+        except StoreError:
+            return False
+        return True
+
     def claim_initialization(self, claimant: str) -> bool:
         """True for the one process (of all the replicas sharing a new store) that initializes it, loading
         the samples: one atomic insert-if-absent decides."""

@@ -147,6 +147,9 @@ class AdvisorService:
     def is_ready(self) -> bool:
         return self.ready and self.validators.alive() and self.queries.alive()
 
+    async def store_reachable(self) -> bool:
+        return self._store is not None and await anyio.to_thread.run_sync(self._store.reachable)
+
     async def load_samples(self, directory: Path | None) -> list[Environment]:
         """Each graph file in `directory` as an environment whose id is its file name's slug."""
         loaded: list[Environment] = []

@@ -21,10 +21,16 @@ def router() -> APIRouter:
 
     @api.get("/readyz", summary="Readiness", response_model=Health, responses=problems(503))
     async def readyz(request: Request) -> Response | Health:
-        """Ready once the store is open, the sample graphs are loaded and every worker is alive."""
-        if not service_of(request).is_ready():
+        """Ready once the store is open, the sample graphs are loaded and every worker is alive, and while the
+        store answers."""
+        service = service_of(request)
+        if not service.is_ready():
             return problem_response(
                 503, "not-ready", "Not ready", "the service is starting or a worker is down", request.url.path
+            )
+        if not await service.store_reachable():
+            return problem_response(
+                503, "not-ready", "Not ready", "the store does not answer (see the service's log)", request.url.path
             )
         return Health(status="ready")
 

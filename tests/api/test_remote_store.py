@@ -15,7 +15,8 @@ import pytest
 from advisor.config import Settings
 from advisor.errors import AdvisorError
 from advisor.store import StoreUnavailableError, store_from_settings
-from tests.api.remote import free_port
+from tests.api.conftest import assert_problem, running
+from tests.api.remote import free_port, oxigraph_serving
 
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["id"]}, "results": {"bindings": []}}).encode()
 
@@ -133,3 +134,17 @@ def test_a_redirect_from_the_store_is_not_followed(tmp_path: Path) -> None:
         finally:
             store.close()
     assert len(Recording.seen) == 1
+
+
+@pytest.mark.anyio
+async def test_a_store_that_goes_away_makes_the_replica_unready_and_its_answers_503(tmp_path: Path) -> None:
+    with oxigraph_serving(tmp_path / "oxigraph") as store:
+        async with running(settings(tmp_path, load_samples=False, store_retries=0, **store.settings)) as client:
+            assert (await client.get("/readyz")).status_code == 200
+            store.stop()
+            ready = await client.get("/readyz")
+            assert_problem(ready, 503, "not-ready")
+            assert "store" in ready.json()["detail"]
+            body = assert_problem(await client.get("/v1/environments"), 503, "store-unavailable")
+            assert "store_query_url" in body["detail"] and str(store.port) not in body["detail"]
+            assert (await client.get("/healthz")).status_code == 200  # alive: a restart would not help
