@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,14 +27,21 @@ def settings(tmp_path: Path, **values: object) -> Settings:
 
 
 class Recording(BaseHTTPRequestHandler):
-    """A stand-in SPARQL endpoint that records each request's headers and answers with no rows (or a
-    redirect, for the path /moved)."""
+    """A stand-in SPARQL endpoint that records each request's headers and answers with no rows; on /moved
+    with a redirect, on /flaky with a 503 every other time, on /slow after a while."""
 
     seen: ClassVar[list[dict[str, str]]] = []
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("content-length") or 0))
         type(self).seen.append({k.lower(): v for k, v in self.headers.items()})
+        if self.path.startswith("/flaky") and len(type(self).seen) % 2:
+            self.send_response(503)
+            self.send_header("content-length", "0")
+            self.end_headers()
+            return
+        if self.path.startswith("/slow"):
+            time.sleep(1.0)
         if self.path.startswith("/moved"):
             self.send_response(307)
             self.send_header("location", "http://127.0.0.1:9/elsewhere")
@@ -50,10 +58,15 @@ class Recording(BaseHTTPRequestHandler):
         """Quiet."""
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gave up (the time limit test) is expected."""
+
+
 @contextlib.contextmanager
 def recording_endpoint() -> Iterator[str]:
     Recording.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    server = QuietServer(("127.0.0.1", 0), Recording)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -148,3 +161,33 @@ async def test_a_store_that_goes_away_makes_the_replica_unready_and_its_answers_
             body = assert_problem(await client.get("/v1/environments"), 503, "store-unavailable")
             assert "store_query_url" in body["detail"] and str(store.port) not in body["detail"]
             assert (await client.get("/healthz")).status_code == 200  # alive: a restart would not help
+
+
+def test_a_read_answered_503_is_retried(tmp_path: Path) -> None:
+    with recording_endpoint() as url:
+        store = store_from_settings(
+            settings(tmp_path, store_query_url=f"{url}/flaky", store_update_url=f"{url}/update", store_retries=1)
+        )
+        try:
+            assert store.list() == []
+        finally:
+            store.close()
+    assert len(Recording.seen) == 2
+
+
+def test_a_store_slower_than_its_time_limit_names_the_setting(tmp_path: Path) -> None:
+    with recording_endpoint() as url:
+        store = store_from_settings(
+            settings(
+                tmp_path,
+                store_query_url=f"{url}/slow",
+                store_update_url=f"{url}/update",
+                store_timeout_seconds=0.2,
+                store_retries=0,
+            )
+        )
+        try:
+            with pytest.raises(StoreUnavailableError, match="store_timeout_seconds"):
+                store.list()
+        finally:
+            store.close()
