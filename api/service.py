@@ -25,6 +25,7 @@ from advisor.errors import AdvisorError, InputError, NotFoundError
 from advisor.knowledge import knowledge_base
 from advisor.loading import EXTENSIONS, RdfFormat, format_from_name
 from advisor.policy import service_policy
+from advisor.remote_store import endpoints_of
 from advisor.render import FORMATS, format_for_media_type
 from advisor.render.trend import History, TrendPoint
 from advisor.report import Report
@@ -77,6 +78,7 @@ class AdvisorService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.policy = service_policy(settings)  # read now, so that a bad policy file stops the start
+        endpoints_of(settings)  # and so do half-set remote store settings
         self.metrics = Metrics()
         self._store: EnvironmentStore | None = None
         self.validators = WorkerPool(

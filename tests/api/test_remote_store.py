@@ -16,6 +16,7 @@ import pytest
 from advisor.config import Settings
 from advisor.errors import AdvisorError
 from advisor.store import StoreUnavailableError, store_from_settings
+from api.app import create_app
 from tests.api.conftest import assert_problem, running
 from tests.api.remote import free_port, oxigraph_serving
 
@@ -88,6 +89,11 @@ def recording_endpoint() -> Iterator[str]:
 def test_a_half_set_or_wrong_store_names_the_setting(tmp_path: Path, values: dict, named: str) -> None:
     with pytest.raises(AdvisorError, match=f"{named} \\(ADVISOR_{named.upper()}\\)"):
         store_from_settings(settings(tmp_path, **values))
+
+
+def test_a_half_set_store_stops_the_start_before_the_server_listens(tmp_path: Path) -> None:
+    with pytest.raises(AdvisorError, match="store_update_url"):
+        create_app(settings(tmp_path, store_query_url="http://127.0.0.1:1/query"))
 
 
 def test_no_store_urls_is_the_embedded_store(tmp_path: Path) -> None:
