@@ -27,6 +27,7 @@ from advisor.loading import EXTENSIONS, RdfFormat, format_from_name
 from advisor.policy import service_policy
 from advisor.remote_store import endpoints_of
 from advisor.render import FORMATS, format_for_media_type
+from advisor.render.shacl_terms import shacl_triples
 from advisor.render.trend import History, TrendPoint
 from advisor.report import Report
 from advisor.resources import samples_dir
@@ -380,11 +381,9 @@ class AdvisorService:
 
     @staticmethod
     def _findings_triples(report: Report) -> list[ox.Triple]:
-        """The report as a W3C SHACL validation report (the registry's Turtle format), as triples."""
-        fmt = format_for_media_type(SHACL_TURTLE)
-        if fmt is None:
-            raise AdvisorError(f"no report format is registered for {SHACL_TURTLE}")
-        return _triples(fmt.render_one(report), ox.RdfFormat.TURTLE)
+        """The report as a W3C SHACL validation report (what the text/turtle report format writes), as triples
+        built from its graph: no Turtle written and read back."""
+        return shacl_triples(report)
 
     def _name(self, name: str | None, document: GraphInput) -> str:
         chosen = name or document.name or (Path(document.source).stem if document.source else None) or "Environment"
