@@ -41,10 +41,10 @@ def replicas(store: OxigraphServer, tmp_path_factory: pytest.TempPathFactory) ->
     base = tmp_path_factory.mktemp("replicas")
     env = {**store.env, "ADVISOR_MAX_CONCURRENT_VALIDATIONS": "1", "ADVISOR_MAX_CONCURRENT_QUERIES": "1"}
     pair = (Server(base / "a", base / "a.log", env), Server(base / "b", base / "b.log", env))
-    with ThreadPoolExecutor(2) as pool:
-        for started in [pool.submit(server.start) for server in pair]:
-            started.result()
     try:
+        with ThreadPoolExecutor(2) as pool:
+            for started in [pool.submit(server.start) for server in pair]:
+                started.result()
         yield pair
     finally:
         for server in pair:
