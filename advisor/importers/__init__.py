@@ -73,13 +73,13 @@ def importer_for(source: Source, text: str) -> Importer:
 
 
 def is_inventory(source: Source) -> bool:
-    """Whether a document is an inventory rather than an RDF graph: empty, CSV, or JSON without @context."""
+    """Whether a document is an inventory rather than an RDF graph: empty, `null`, CSV, or JSON without @context."""
     try:
         text = decode(source)
     except InputError:  # not text the importers read: left to the RDF loader, which says why
         return False
     stripped = text.lstrip()
-    if not stripped:
+    if not stripped or cmdlets.is_null_document(stripped):
         return True
     if stripped[0] in "{[":
         head = stripped[:4096]

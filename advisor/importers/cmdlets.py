@@ -57,8 +57,14 @@ def read_objects(source: Source, objects: list, reading: Reading) -> None:
 
 
 def recognises_json(source: Source, text: str) -> bool:
-    start = text.lstrip()[:1]
-    return start in ("{", "[")
+    """An object or array, or the `null` PowerShell 7's ConvertTo-Json writes for a cmdlet that returned nothing."""
+    stripped = text.lstrip()
+    return stripped[:1] in ("{", "[") or is_null_document(stripped)
+
+
+def is_null_document(text: str) -> bool:
+    """`null` alone: an empty result as PowerShell 7 writes it, which holds no objects (like an empty file)."""
+    return text.strip() == "null"
 
 
 def read_json(source: Source, text: str, reading: Reading) -> None:
