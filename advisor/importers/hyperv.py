@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from advisor.importers import iris
+from advisor.importers.documents import as_list
 from advisor.importers.graph import GraphBuilder, Origin, Where
 from advisor.importers.records import ZERO_GUID, Record
 from advisor.importers.tables import disk_formats, integration_components, kind, os_tables
@@ -194,7 +195,7 @@ def _cluster_shared_volumes(estate: Estate) -> None:
             b.warn("unresolved", record.where, None, detail=f"the owner node {owner!r} is in no Get-ClusterNode "
                    "export, so the cluster of this volume is unknown and VM files on it are not matched to it.")
             continue
-        for info in infos if isinstance(infos, list) else [infos] if isinstance(infos, dict) else []:
+        for info in as_list(infos):
             path = info.get("FriendlyVolumeName") if isinstance(info, dict) else None
             if not isinstance(path, str):
                 continue
@@ -329,8 +330,7 @@ def _disks(estate: Estate) -> None:
         drives = record.data.get("HardDrives")
         if drives is None:
             continue
-        value = record.raw("HardDrives")
-        for index, drive in enumerate(value if isinstance(value, list) else [], start=1):
+        for index, drive in enumerate(as_list(record.raw("HardDrives")), start=1):
             if isinstance(drive, dict):
                 nested = Record.make(kind("hard_disk_drive"), drive, Where(record.where.file, getattr(
                     drive, "line", None) or record.where.line, "hard disk drive", None, index), estate.builder)
@@ -386,8 +386,7 @@ def _integration_services(estate: Estate) -> None:
     for record in estate.of("vm"):
         if record.about is None or record.about in estate.services_seen or "VMIntegrationService" not in record.data:
             continue
-        value = record.raw("VMIntegrationService")
-        for item in value if isinstance(value, list) else []:
+        for item in as_list(record.raw("VMIntegrationService")):
             if isinstance(item, dict):
                 _service(estate, Record.make(kind("integration_service"), item, record.where, estate.builder),
                          record.about)

@@ -22,7 +22,10 @@ ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 
 
 def is_truncated(value: object) -> bool:
-    """A value ConvertTo-Json replaced by its type name at the depth limit (or a list of such names)."""
+    """A value ConvertTo-Json replaced by its type name at the depth limit (or a list of such names, also in
+    Windows PowerShell 5.1's {"value": [...], "Count": n} wrapper)."""
+    if isinstance(value, dict) and set(value) == {"value", "Count"}:
+        value = value["value"]
     if isinstance(value, str):
         return bool(_TYPE_NAME.match(value.strip()))
     if isinstance(value, list) and value:
@@ -94,6 +97,8 @@ class Record:
         return value
 
     def truncated(self, prop: str, value: object) -> None:
+        if isinstance(value, dict):  # the 5.1 collection wrapper
+            value = value["value"]
         shown = value if isinstance(value, str) else " ".join(value)  # type: ignore[arg-type]
         self.builder.warn(
             "truncated",

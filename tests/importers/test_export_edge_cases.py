@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.importers import Source, is_inventory
-from tests.importers.conftest import import_texts, subjects_of_type
+from tests.importers.conftest import HV, import_texts, objects, subjects_of_type
 
 VM = {"Name": "SQL01", "Id": "abc", "VMId": "abc", "State": 2, "ProcessorCount": 2, "Generation": 2,
       "ComputerName": "HV01", "MemoryStartup": 4294967296}
@@ -17,3 +17,33 @@ def test_powershell7_null_document_holds_no_objects() -> None:
     assert subjects_of_type(result, "VirtualMachine") == [VM_IRI]
     assert result.warnings == []
     assert subjects_of_type(import_texts(("get-vm.json", b"\xef\xbb\xbfnull")), "VirtualMachine") == []
+
+
+def _utf16(text: str) -> bytes:
+    """As `> file` writes it in Windows PowerShell 5.1: UTF-16 LE with a byte-order mark, CRLF line ends."""
+    return b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")
+
+
+def test_windows_powershell51_value_count_wrapper_is_unwrapped_in_nested_collections() -> None:
+    drive = ('{"Path": "D:\\\\VMs\\\\sql01.vhdx", "DiskNumber": null, "ControllerType": 1, "ControllerNumber": 0, '
+             '"ControllerLocation": 0, "VMId": "abc", "ComputerName": "HV01", '
+             '"VMSnapshotId": "00000000-0000-0000-0000-000000000000"}')
+    service = ('{"VMId": "abc", "ComputerName": "HV01", "Name": "Sicherung (Volumeschattenkopie)", "Enabled": false, '
+               '"Id": "Microsoft:ABC\\\\5ced1297-4598-4915-a5fc-ad21bb4d02a4", "PrimaryStatusDescription": "OK"}')
+    vm = ('[{"Name": "SQL01", "Id": "abc", "VMId": "abc", "State": 2, "ProcessorCount": 2, "Generation": 2,\n'
+          ' "ComputerName": "HV01",\n'
+          f' "HardDrives": {{"value": [{drive}], "Count": 1}},\n'
+          f' "VMIntegrationService": {{"value": [{service}], "Count": 1}}}}]\n')
+    result = import_texts(("get-vm.json", _utf16(vm)))
+    assert result.warnings == []
+    assert objects(result, VM_IRI, "hasDisk") == [f"{VM_IRI}/disk/scsi-0-0"]
+    assert objects(result, f"{VM_IRI}/disk/scsi-0-0", "diskFormat") == [HV + "VHDX"]
+    assert objects(result, VM_IRI, "backupIntegrationEnabled") == ["false"]
+
+
+def test_windows_powershell51_wrapper_of_cluster_shared_volume_info_is_unwrapped() -> None:
+    node = {"Name": "HV01", "NodeName": "HV01", "State": 0, "Cluster": "HVCLU01"}
+    info = {"FriendlyVolumeName": "C:\\ClusterStorage\\Volume1"}
+    csv = {"Name": "Cluster Disk 1", "OwnerNode": "HV01", "SharedVolumeInfo": {"value": [info], "Count": 1}}
+    result = import_texts(("nodes.json", [node]), ("csv.json", [csv]))
+    assert subjects_of_type(result, "ClusterSharedVolume") == ["urn:hv-advisor:csv:hvclu01/c:/clusterstorage/volume1"]
