@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from advisor.importers.graph import GraphBuilder, Where
 from advisor.importers.tables import Kind, enumerations
 
-_TYPE_NAME = re.compile(r"^(?:Deserialized\.)?(?:Microsoft|System)\.[\w.`]+(?:\[\])?(?:\s|$)")
+# A .NET type name: `Microsoft.HyperV.PowerShell.HardDiskDrive`, an array of them (`...[]`), or a generic
+# type with its arguments, as Export-Csv writes a nested collection: ``System.Collections.Generic.List`1[...]``.
+_TYPE_NAME = re.compile(r"^(?:Deserialized\.)?(?:Microsoft|System)\.[\w.`]+(?:\[[\w.`,\[\] =]*\])?(?:\[\])?(?:\s|$)")
 _MS_DATE = re.compile(r"^/?Date\((-?\d+)([+-]\d{4})?\)/?$")
 _CSV_DATES = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S")
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -47,3 +47,17 @@ def test_windows_powershell51_wrapper_of_cluster_shared_volume_info_is_unwrapped
     csv = {"Name": "Cluster Disk 1", "OwnerNode": "HV01", "SharedVolumeInfo": {"value": [info], "Count": 1}}
     result = import_texts(("nodes.json", [node]), ("csv.json", [csv]))
     assert subjects_of_type(result, "ClusterSharedVolume") == ["urn:hv-advisor:csv:hvclu01/c:/clusterstorage/volume1"]
+
+
+def test_export_csv_generic_list_type_name_is_a_truncated_value_warning() -> None:
+    header = '"Name","Id","State","Generation","ProcessorCount","ComputerName","HardDrives","VMName","VMId"'
+    row = ('"SQL01","abc","Running","2","2","HV01",'
+           '"System.Collections.Generic.List`1[Microsoft.HyperV.PowerShell.HardDiskDrive]","SQL01","abc"')
+    csv = _utf16(f"#TYPE Microsoft.HyperV.PowerShell.VirtualMachine\n{header}\n{row}\n")
+    result = import_texts(("get-vm.csv", csv))
+    assert subjects_of_type(result, "VirtualMachine") == [VM_IRI]
+    [warning] = result.warnings
+    assert warning.rule_id == "IMP-001" and warning.about == VM_IRI
+    assert warning.text.startswith("get-vm.csv, line 3, VM 'SQL01': HardDrives holds only the type name "
+                                   "'System.Collections.Generic.List`1[Microsoft.HyperV.PowerShell.HardDiskDrive]'")
+    assert "Export-Csv" in warning.text and "Get-VMHardDiskDrive" in warning.text
