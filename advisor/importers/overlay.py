@@ -53,6 +53,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from advisor.importers import iris
 from advisor.importers.documents import InventoryError, Source, decode
 from advisor.importers.graph import RDF_TYPE, GraphBuilder, Where
+from advisor.importers.tables import os_tables, os_versions
 from advisor.namespaces import HV_IRI
 
 SYSTEM_CLASSES = ("VirtualMachine", "HyperVHost", "PhysicalServer")
@@ -173,12 +174,29 @@ def _read_toml(source: Source, text: str) -> Overlay:
     except tomllib.TOMLDecodeError as error:
         raise InventoryError(f"{source.name}: not a valid TOML overlay: {error}") from None
     try:
-        return Overlay.model_validate(data)
+        overlay = Overlay.model_validate(data)
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in item['loc']) or '(top level)'}: {item['msg']}" for item in error.errors()
         )
         raise InventoryError(f"{source.name}: not a valid overlay: {problems}") from None
+    _check_operating_systems(source, overlay)
+    return overlay
+
+
+def _check_operating_systems(source: Source, overlay: Overlay) -> None:
+    """Refuses an operating_system that is no hv:OperatingSystemVersion term, naming the entry and the value."""
+    known = os_versions()
+    for number, entry in enumerate(overlay.systems):
+        value = entry.operating_system
+        if value is None or value in known:
+            continue
+        guess = next((version for pattern, version in os_tables()[1] if pattern in value.lower()), None)
+        hint = f" (did you mean {guess!r}?)" if guess and guess in known else ""
+        raise InventoryError(
+            f"{source.name}: not a valid overlay: systems.{number}.operating_system (match {entry.match!r}): "
+            f"{value!r} is not an operating system the vocabulary knows{hint}; write one of {', '.join(sorted(known))}"
+        )
 
 
 def _apply_toml(builder: GraphBuilder, source: Source, overlay: Overlay, text: str) -> None:
@@ -195,8 +213,13 @@ def _apply_toml(builder: GraphBuilder, source: Source, overlay: Overlay, text: s
                 b.add(volume, "locatedAt", iri)
     for entry in overlay.systems:
         matched = names.find(entry.match, SYSTEM_CLASSES, "the system")
-        if entry.host is not None:
-            matched = [s for s in matched if names.on_host(s, entry.host)]
+        if entry.host is not None and matched:
+            on_host = [s for s in matched if names.on_host(s, entry.host)]
+            if not on_host:
+                b.warn("overlay_unmatched", Where(source.name, names.line(entry.host)), None,
+                       detail=f"the overlay names the host {entry.host!r} for the systems {entry.match!r}, but none "
+                       "of them runs on a host or cluster of that name, so what it says about them is not applied.")
+            matched = on_host
         for system in matched:
             if entry.tier:
                 b.add(system, "tier", f"hv:{entry.tier}")

@@ -105,6 +105,13 @@ def os_tables() -> tuple[dict[str, str], list[tuple[str, str]]]:
 
 
 @lru_cache(maxsize=1)
+def os_versions() -> frozenset[str]:
+    """Every hv:OperatingSystemVersion term the tables name, and OtherOS: what an overlay may write."""
+    builds, names = os_tables()
+    return frozenset(builds.values()) | {version for _, version in names} | {"OtherOS"}
+
+
+@lru_cache(maxsize=1)
 def warning_kinds() -> dict[str, dict[str, str]]:
     return _read("warnings.toml")
 

@@ -100,3 +100,26 @@ def test_an_rdf_overlay_against_the_importers_iris() -> None:
     [warning] = result.warnings
     assert warning.rule_id == "IMP-003"
     assert "urn:hv-advisor:vm:99999999-aaaa-4bbb-8ccc-000000000009@hv01, which no input holds" in warning.text
+
+
+def test_an_operating_system_that_is_no_vocabulary_term_refuses_the_overlay_naming_entry_and_value() -> None:
+    with pytest.raises(InventoryError) as caught:
+        _with(_toml('[[systems]]\r\nmatch = "sqlreport"\r\noperating_system = "Windows Server 2019"\r\n'))
+    message = caught.value.message
+    assert message.startswith("site.toml: not a valid overlay: systems.0.operating_system (match 'sqlreport'): "
+                              "'Windows Server 2019' is not an operating system the vocabulary knows (did you mean "
+                              "'WindowsServer2019'?)")
+    with pytest.raises(InventoryError, match=r"'Windows2019' is not an operating system"):
+        _with(_toml('[[systems]]\nmatch = "SQL01"\noperating_system = "Windows2019"\n'))
+    result = _with(_toml('[[systems]]\nmatch = "SQL01"\noperating_system = "WindowsServer2019"\n'))
+    assert objects(result, SQL01, "operatingSystem") == [HV + "WindowsServer2019"]
+
+
+def test_a_host_filter_that_matches_nothing_is_a_warning_naming_it() -> None:
+    result = _with(_toml('[[systems]]\nmatch = "SQL01"\nhost = "HV99"\ntier = "Production"\n'))
+    assert objects(result, SQL01, "tier") == []
+    assert [w.text for w in result.warnings] == [
+        "site.toml, line 3: the overlay names the host 'HV99' for the systems 'SQL01', but none of them runs on a "
+        "host or cluster of that name, so what it says about them is not applied."
+    ]
+    assert [w.rule_id for w in result.warnings] == ["IMP-003"]
