@@ -28,3 +28,46 @@ def test_engines_agree(path: Path) -> None:
     reference = validate_file(path, engine="reference", as_of=_as_of(path))
     assert not fast.errors and not reference.errors
     assert _key(fast) == _key(reference)
+
+
+# Untyped blank-node jobs and repositories have no hvs:name: the rules' name fallback must not fail on
+# them (STR of a blank node is an error in Oxigraph, so the finding vanished from the fast engine) and
+# must not show the node's generated id (as rdflib's STR does). Other rules (DQ-006, DQ-007) take such
+# a node as their focus node, whose id differs between engines, so only the named rules are compared.
+UNNAMED_NODES = """
+@prefix hv: <https://w3id.org/hv-advisor/ontology#> .
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:vm a hv:VirtualMachine ; rdfs:label "VM" .
+ex:a a hv:VirtualMachine ; rdfs:label "A" ; hv:rpoTargetMinutes 60 .
+[] hv:protects ex:a ; hv:scheduleIntervalHours 24 .
+ex:b a hv:VirtualMachine ; rdfs:label "B" ; hv:rpoTargetMinutes 60 .
+[] hv:protects ex:b .
+ex:c a hv:VirtualMachine ; rdfs:label "C" ; hv:rpoTargetMinutes 60 .
+[] hv:protects ex:c .
+ex:jc a hv:BackupJob ; rdfs:label "JC" ; hv:protects ex:c ; hv:scheduleIntervalHours 24 .
+ex:j1 a hv:BackupJob ; rdfs:label "J1" ; hv:protects ex:vm ; hv:storesTo [ hv:immutable false ] .
+ex:j2 a hv:BackupJob ; rdfs:label "J2" ; hv:protects ex:vm ; hv:storesTo [ hv:media hv:DiskMedia ] .
+ex:j3 a hv:BackupJob ; rdfs:label "J3" ; hv:storesTo [ a hv:BackupRepository ; hv:immutable false ] .
+"""
+
+UNNAMED_EXPECTED = [
+    ("IMM-001", "https://example.org/j1", "J1 writes only to", "not on tape: an unnamed resource."),
+    ("IMM-001", "https://example.org/j3", "J3 writes only to", "not on tape: an unnamed resource."),
+    ("IMM-002", "https://example.org/j2", "J2 has no repository", "not stated for an unnamed resource."),
+    ("RPO-001", "https://example.org/a", "A may lose", "runs that often: an unnamed resource every 24 hours."),
+    ("RPO-002", "https://example.org/b", "B may lose", "(hv:scheduleIntervalHours): an unnamed resource. Whether"),
+    ("RPO-002", "https://example.org/c", "C may lose", "(hv:scheduleIntervalHours): an unnamed resource. The jobs"),
+]
+
+
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_unnamed_blank_node_jobs_and_repositories_are_named_alike(engine: str, tmp_path: Path) -> None:
+    path = tmp_path / "unnamed.ttl"
+    path.write_text(UNNAMED_NODES, encoding="utf-8")
+    report = validate_file(path, engine=engine, as_of=dt.date(2026, 12, 1))
+    assert not report.errors
+    found = sorted((f.rule_id, f.focus_node, f.message) for f in report.findings if f.rule_id[:3] in {"IMM", "RPO"})
+    assert [(rule, focus) for rule, focus, _ in found] == [(rule, focus) for rule, focus, *_ in UNNAMED_EXPECTED]
+    for (_, _, message), (_, _, start, detail) in zip(found, UNNAMED_EXPECTED, strict=True):
+        assert message.startswith(start) and detail in message, message
