@@ -47,7 +47,7 @@ def read(estate: Estate, section: dict, name: str) -> None:
             if kind["method"] == "HostLevel":  # a Hyper-V datasource: the VM named Name on the host Computer
                 systems = system_named(estate, source["Name"], source["Computer"], where, what)
             else:
-                systems = system_named(estate, source["Computer"].split(".")[0], None, where, what)
+                systems = system_named(estate, iris.display_name(source["Computer"]), None, where, what)
             for system in systems:
                 b.add(job, "protects", system)
             if source.get("LatestRecoveryPoint"):

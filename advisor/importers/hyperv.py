@@ -63,15 +63,15 @@ class Estate:
         short = iris.short_name(name)
         iri = self.hosts.get(short)
         if iri is None:
-            iri = self.builder.node(iris.host(name), "HyperVHost", name.split(".", 1)[0].upper(), origin)
+            iri = self.builder.node(iris.host(name), "HyperVHost", iris.display_name(name), origin)
             self.hosts[short] = iri
-        if "." in name:
+        if iris.is_dns_name(name):
             self.builder.add(iri, "dnsName", name.strip().lower())
         return iri
 
     def cluster(self, name: str, origin: Origin | None = None) -> str:
-        iri = self.builder.node(iris.cluster(name), "Cluster", name.split(".", 1)[0].upper(), origin)
-        if "." in name:
+        iri = self.builder.node(iris.cluster(name), "Cluster", iris.display_name(name), origin)
+        if iris.is_dns_name(name):
             self.builder.add(iri, "dnsName", name.strip().lower())
         return iri
 
@@ -103,9 +103,9 @@ class Estate:
             iri = self.builder.node(iris.share(server, share), "SMBShare", f"\\\\{server}\\{share}", origin)
             server_iri = self.hosts.get(iris.short_name(server))
             if server_iri is None:
-                server_iri = self.builder.node(iris.host(server), "PhysicalServer", server.split(".")[0].upper(),
+                server_iri = self.builder.node(iris.host(server), "PhysicalServer", iris.display_name(server),
                                                origin)
-                if "." in server:
+                if iris.is_dns_name(server):
                     self.builder.add(server_iri, "dnsName", server.lower())
             self.builder.add(iri, "hostedBy", server_iri)
             return iri
@@ -124,7 +124,7 @@ class Estate:
         if drive and host_name:
             letter = drive.group(1).upper()
             iri = self.builder.node(iris.local_volume(host_name, letter), "LocalVolume",
-                                    f"{letter}: on {host_name.split('.')[0].upper()}", origin)
+                                    f"{letter}: on {iris.display_name(host_name)}", origin)
             self.builder.add(iri, "attachedTo", self.host(host_name))
             return iri
         return None

@@ -2,7 +2,8 @@
 
 The rules (docs/import.md, "IRI rules"):
 - host and cluster: `urn:hv-advisor:host:<name>`, `urn:hv-advisor:cluster:<name>`, the lower-case first label
-  of the DNS name as PowerShell reported it (`HV01`, `hv01.contoso.local` and `hv01` are one host);
+  of the DNS name as PowerShell reported it (`HV01`, `hv01.contoso.local` and `hv01` are one host); a host
+  given by IP address is named by the whole address (`10.0.0.5` and `10.0.0.6` are two hosts);
 - VM: `urn:hv-advisor:vm:<VMId>@<scope>`, the lower-case VM id and the cluster (a clustered VM) or the host it
   runs on: never the name, which is not unique, and never the id alone, which copies share;
 - what belongs to a VM extends its key: `.../disk/<ControllerType>-<number>-<location>`,
@@ -15,6 +16,7 @@ The rules (docs/import.md, "IRI rules"):
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import quote
 
@@ -25,9 +27,30 @@ def _part(text: str) -> str:
     return quote(text.strip().lower().replace("\\", "/"), safe="/-._~@:")
 
 
+def is_address(name: str) -> bool:
+    """An IP address (`10.0.0.5`, `fe80::1`): a name of its own, never cut at its dots."""
+    try:
+        ipaddress.ip_address(name.strip().strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def is_dns_name(name: str) -> bool:
+    """A DNS name with a domain (`hv01.contoso.local`), which becomes hv:dnsName; not an IP address."""
+    return "." in name and not is_address(name)
+
+
 def short_name(name: str) -> str:
-    """The first label of a DNS name, lower case: the key of a host or cluster."""
+    """The first label of a DNS name, lower case: the key of a host or cluster; an IP address whole."""
+    if is_address(name):
+        return name.strip().strip("[]").lower()
     return name.strip().split(".", 1)[0].lower()
+
+
+def display_name(name: str) -> str:
+    """The label of a host, cluster or server: the first label of its DNS name, upper case; an IP address whole."""
+    return short_name(name).upper() if not is_address(name) else short_name(name)
 
 
 def host(name: str) -> str:

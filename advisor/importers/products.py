@@ -23,8 +23,8 @@ def server(estate: Estate, name: str, origin: Origin | None) -> str:
     known = estate.hosts.get(iris.short_name(name))
     if known is not None:
         return known
-    iri = estate.builder.node(iris.host(name), "PhysicalServer", name.split(".", 1)[0].upper(), origin)
-    if "." in name:
+    iri = estate.builder.node(iris.host(name), "PhysicalServer", iris.display_name(name), origin)
+    if iris.is_dns_name(name):
         estate.builder.add(iri, "dnsName", name.strip().lower())
     return iri
 

@@ -61,3 +61,17 @@ def test_export_csv_generic_list_type_name_is_a_truncated_value_warning() -> Non
     assert warning.text.startswith("get-vm.csv, line 3, VM 'SQL01': HardDrives holds only the type name "
                                    "'System.Collections.Generic.List`1[Microsoft.HyperV.PowerShell.HardDiskDrive]'")
     assert "Export-Csv" in warning.text and "Get-VMHardDiskDrive" in warning.text
+
+
+def test_hosts_given_by_ip_address_keep_the_whole_address() -> None:
+    vm = {"Name": "WEB-K", "Id": "abc", "VMId": "abc", "State": 2, "ProcessorCount": 2, "Generation": 2,
+          "IsClustered": False}
+    result = import_texts(("vms.json", [vm | {"ComputerName": "10.0.0.5", "Path": "\\\\10.0.0.9\\VMs\\WEB-K"},
+                                        vm | {"ComputerName": "10.0.0.6", "Path": "\\\\10.1.1.9\\VMs\\WEB-K"}]))
+    assert subjects_of_type(result, "VirtualMachine") == ["urn:hv-advisor:vm:abc@10.0.0.5",
+                                                          "urn:hv-advisor:vm:abc@10.0.0.6"]
+    assert subjects_of_type(result, "HyperVHost") == ["urn:hv-advisor:host:10.0.0.5", "urn:hv-advisor:host:10.0.0.6"]
+    assert subjects_of_type(result, "PhysicalServer") == ["urn:hv-advisor:host:10.0.0.9",
+                                                          "urn:hv-advisor:host:10.1.1.9"]
+    assert objects(result, "urn:hv-advisor:host:10.0.0.5", "http://www.w3.org/2000/01/rdf-schema#label") == ["10.0.0.5"]
+    assert objects(result, "urn:hv-advisor:host:10.0.0.5", "dnsName") == []  # an address is no DNS name
