@@ -28,7 +28,7 @@ def blast_radius(facts: Facts) -> list[BlastRadius]:
 
 
 def store_blast_radius(store: ox.Store, kb: KnowledgeBase | None = None) -> list[BlastRadius]:
-    """The blast radius of a validation store (the rules' protection facts are added when the engine left none)."""
+    """The blast radius of a validation store (coverage is the rules' protection facts, derived again)."""
     add_protection(store, kb)
     return blast_radius(read_facts(store))
 

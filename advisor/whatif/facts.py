@@ -173,13 +173,19 @@ def read_facts(store: ox.Store) -> Facts:
 
 
 def add_protection(store: ox.Store, kb: KnowledgeBase | None = None) -> None:
-    """Derive hvs:protectedBy as the rules do (shapes/_derived.ttl), unless the store has it already (a
-    validation store, after the engine ran)."""
-    if next(iter(store.quads_for_pattern(None, _PROTECTED_BY, None)), None) is not None:
-        return
+    """Make hvs:protectedBy exactly what the rules derive from hv: terms (shapes/_derived.ttl).
+
+    Whatever hvs:protectedBy the store holds is dropped first: a triple the input states itself is no
+    coverage (coverage follows the "protected" definition only), and the facts the fast engine derived
+    in a validation store are derived again, the same.
+    """
+    derived = []
     for derivation in (kb or knowledge_base()).plan.derivations:
         if derivation.shape == PROTECTION_DERIVATION:
-            store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in store.query(derivation.query)])
+            derived.extend(ox.Quad(t.subject, t.predicate, t.object) for t in store.query(derivation.query))
+    for quad in list(store.quads_for_pattern(None, _PROTECTED_BY, None)):
+        store.remove(quad)
+    store.extend(derived)
 
 
 def prepared_store(graph: ParsedGraph, as_of: dt.date, kb: KnowledgeBase | None = None) -> ox.Store:

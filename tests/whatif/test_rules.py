@@ -180,6 +180,25 @@ def test_state_exposed_near_miss_a_job_without_repository_exposes_nothing(lose):
     }
 
 
+def test_coverage_follows_the_protected_definition_whatever_hvs_protected_by_the_input_states(estate):
+    """An hvs:protectedBy triple stated in the input neither switches the derived coverage off nor adds
+    coverage of its own: H3 is still covered by no job, and every other system by its hv: jobs."""
+    from advisor.loading import RdfFormat, parse_bytes
+    from advisor.whatif import document_prefixes, graph_facts, resolve_all, what_if
+    from tests.whatif.conftest import AS_OF, ESTATE
+
+    stated = ESTATE.read_bytes() + (
+        b"\n<https://example.org/h3> <https://w3id.org/hv-advisor/shapes#protectedBy> <https://example.org/job-web> .\n"
+    )
+    facts = graph_facts(parse_bytes(stated, RdfFormat.TURTLE), AS_OF)
+    assert facts.covering == estate.covering
+    prefixes = document_prefixes(ESTATE.read_bytes(), RdfFormat.TURTLE)
+    for specs in (["site:Main"], ["site:DR"], ["repository:R-MAIN", "repository:R-DR"]):
+        with_triple = what_if(facts, resolve_all(facts, specs, prefixes), AS_OF)
+        without = what_if(estate, resolve_all(estate, specs, prefixes), AS_OF)
+        assert states(with_triple) == states(without), specs
+
+
 def test_state_unaffected_when_losing_nothing_that_matters(lose):
     assert states(lose("volume:CSV1")) == expect(APP="recoverable")
     assert states(lose("repository:R-CLOUD")) == expect(
