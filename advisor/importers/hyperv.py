@@ -46,7 +46,7 @@ class Estate:
     vm_names: dict[str, str] = field(default_factory=dict)  # VM IRI -> name
     vm_hosts: dict[str, str] = field(default_factory=dict)  # VM IRI -> short name of its host
     replica_copies: dict[tuple[str, str], Record] = field(default_factory=dict)  # (vm id, host) -> Get-VM record
-    vhds: dict[str, Record] = field(default_factory=dict)  # lower path -> Get-VHD record
+    vhds: dict[tuple[str, str], Record] = field(default_factory=dict)  # vhd_key -> Get-VHD record
     drives_seen: set[str] = field(default_factory=set)  # VM IRIs with Get-VMHardDiskDrive records
     services_seen: set[str] = field(default_factory=set)  # VM IRIs with Get-VMIntegrationService records
 
@@ -93,6 +93,26 @@ class Estate:
         return matches[0] if len(matches) == 1 else None
 
     # ------------------------------------------------------------ storage
+
+    def vhd_key(self, path: str, host_name: str | None) -> tuple[str, str]:
+        """What identifies a disk file: an SMB path is the same file from every host, a path on a Cluster Shared
+        Volume the same on every node of its cluster, a local path (D:\\VMs\\...) is a file of its host only."""
+        lowered = path.strip().lower()
+        if not host_name or _UNC.match(lowered):
+            return "", lowered
+        cluster = self.host_cluster.get(iris.short_name(host_name))
+        on_csv = any(lowered == prefix or lowered.startswith(prefix + "\\") for prefix, _ in self.csvs)
+        if cluster is not None and (on_csv or _CLUSTER_STORAGE.match(lowered)):
+            return f"cluster:{iris.short_name(cluster)}", lowered
+        return iris.short_name(host_name), lowered
+
+    def vhd(self, path: str, host_name: str | None) -> Record | None:
+        """The Get-VHD record of a drive's file (one that names no host is taken for any host)."""
+        found = self.vhds.get(self.vhd_key(path, host_name)) or self.vhds.get(("", path.strip().lower()))
+        if found is None and not host_name:  # a drive that names no host: the one file of that path, if one
+            same = [record for (_, lowered), record in self.vhds.items() if lowered == path.strip().lower()]
+            found = same[0] if len(same) == 1 else None
+        return found
 
     def volume(self, path: str, host_name: str | None, origin: Origin) -> str | None:
         """The storage volume a file path is on: an SMB share, a CSV (longest prefix), a host's local volume."""
@@ -279,7 +299,7 @@ def _disk_from(estate: Estate, record: Record, vm: str, host: str | None) -> Non
     b.add(vm, "hasDisk", iri)
     if not path:
         return
-    vhd = estate.vhds.get(path.lower())
+    vhd = estate.vhd(path, host)
     fmt = vhd.enum("VhdFormat", "VhdFormat") if vhd is not None else None
     if fmt not in ("VHD", "VHDX"):
         suffix = path.lower().rsplit(".", 1)[-1]
@@ -313,7 +333,7 @@ def _disks(estate: Estate) -> None:
     for record in estate.of("vhd"):
         path = record.text("Path")
         if path:
-            estate.vhds[path.lower()] = record
+            estate.vhds[estate.vhd_key(path, record.text("ComputerName"))] = record
     for record in estate.of("hard_disk_drive"):
         snapshot = record.guid("VMSnapshotId")
         if snapshot and snapshot != ZERO_GUID:

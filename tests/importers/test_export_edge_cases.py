@@ -75,3 +75,27 @@ def test_hosts_given_by_ip_address_keep_the_whole_address() -> None:
                                                           "urn:hv-advisor:host:10.1.1.9"]
     assert objects(result, "urn:hv-advisor:host:10.0.0.5", "http://www.w3.org/2000/01/rdf-schema#label") == ["10.0.0.5"]
     assert objects(result, "urn:hv-advisor:host:10.0.0.5", "dnsName") == []  # an address is no DNS name
+
+
+def _drive(vm_id: str, host: str, path: str) -> dict:
+    return {"Path": path, "DiskNumber": None, "ControllerType": 1, "ControllerNumber": 0, "ControllerLocation": 0,
+            "VMId": vm_id, "VMName": "SQL01", "ComputerName": host,
+            "VMSnapshotId": "00000000-0000-0000-0000-000000000000"}
+
+
+def _vm(vm_id: str, host: str) -> dict:
+    return {"Name": "SQL01", "Id": vm_id, "VMId": vm_id, "State": 2, "ProcessorCount": 2, "Generation": 2,
+            "IsClustered": False, "ComputerName": host}
+
+
+def test_get_vhd_of_the_same_local_path_on_two_hosts_gives_each_disk_its_own_size() -> None:
+    local, smb = "D:\\VMs\\SQL01\\SQL01.vhdx", "\\\\FS01\\VMs\\SQL01\\data.vhdx"
+    vhds = [{"ComputerName": "HV40", "Path": local, "VhdFormat": 3, "VhdType": 3, "Size": 40 * 1024**3},
+            {"ComputerName": "HV41", "Path": local, "VhdFormat": 3, "VhdType": 3, "Size": 127 * 1024**3},
+            {"ComputerName": "HV40", "Path": smb, "VhdFormat": 3, "VhdType": 3, "Size": 10 * 1024**3}]
+    data = _drive("b", "HV41", smb) | {"ControllerLocation": 1}
+    result = import_texts(("vhd.json", vhds), ("vms.json", [_vm("a", "HV40"), _vm("b", "HV41")]),
+                          ("drives.json", [_drive("b", "HV41", local), _drive("a", "HV40", local), data]))
+    assert objects(result, "urn:hv-advisor:vm:a@hv40/disk/scsi-0-0", "sizeGB") == ["40"]
+    assert objects(result, "urn:hv-advisor:vm:b@hv41/disk/scsi-0-0", "sizeGB") == ["127"]
+    assert objects(result, "urn:hv-advisor:vm:b@hv41/disk/scsi-0-1", "sizeGB") == ["10"]  # an SMB path: one file
