@@ -413,15 +413,38 @@ def _integration_services(estate: Estate) -> None:
 
 
 def _fibre_channel(estate: Estate) -> None:
-    counters: dict[str, int] = defaultdict(int)
+    """Virtual Fibre Channel adapters (Get-VMFibreChannelHba, else Get-VM's nested FibreChannelHostBusAdapters)
+    as direct disks, keyed by the SAN they reach: one adapter that several cluster nodes report is one disk."""
+    adapters: dict[str, list[Record]] = defaultdict(list)  # VM IRI -> its adapters' records
     for record in estate.of("fibre_channel_hba"):
         vm, _ = _owner(estate, record)
         if vm is None:
             continue
-        counters[vm] += 1
-        iri = estate.builder.node(iris.fibre_channel(vm, counters[vm]), "VirtualFibreChannelDisk",
-                                  f"Virtual Fibre Channel ({record.text('SanName') or counters[vm]})", _origin(record))
-        estate.builder.add(vm, "hasDisk", iri)
+        record.about = vm
+        adapters[vm].append(record)
+    for record in estate.of("vm"):  # nested adapters where no Get-VMFibreChannelHba export says more
+        if record.about is None or record.about in adapters or record.data.get("FibreChannelHostBusAdapters") is None:
+            continue
+        for index, item in enumerate(as_list(record.raw("FibreChannelHostBusAdapters")), start=1):
+            if isinstance(item, dict):
+                nested = Record.make(kind("fibre_channel_hba"), item, Where(record.where.file, getattr(
+                    item, "line", None) or record.where.line, "virtual Fibre Channel adapter", None, index),
+                    estate.builder)
+                nested.about = record.about
+                adapters[record.about].append(nested)
+    for vm, records in adapters.items():
+        wwpns: dict[str, set[str]] = defaultdict(set)  # SAN -> the port names its adapters have
+        for record in records:
+            wwpns[(record.text("SanName") or "").lower()].add((record.text("WorldWidePortNameSetA") or "").lower())
+        for number, record in enumerate(records, start=1):
+            san, wwpn = record.text("SanName"), (record.text("WorldWidePortNameSetA") or "").lower()
+            if san and len(wwpns[san.lower()] - {""}) > 1:  # two adapters on the same SAN: the port tells them apart
+                key = f"{san}-{wwpn}" if wwpn else san
+            else:
+                key = san or wwpn or str(number)
+            iri = estate.builder.node(iris.fibre_channel(vm, key), "VirtualFibreChannelDisk",
+                                      f"Virtual Fibre Channel ({san or wwpn or number})", _origin(record))
+            estate.builder.add(vm, "hasDisk", iri)
 
 
 def _relationship(estate: Estate, record: Record, vm: str, replica_server: str | None, extended: bool) -> None:

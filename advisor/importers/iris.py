@@ -7,7 +7,7 @@ The rules (docs/import.md, "IRI rules"):
 - VM: `urn:hv-advisor:vm:<VMId>@<scope>`, the lower-case VM id and the cluster (a clustered VM) or the host it
   runs on: never the name, which is not unique, and never the id alone, which copies share;
 - what belongs to a VM extends its key: `.../disk/<ControllerType>-<number>-<location>`,
-  `.../fc/<n>`, `.../checkpoint/<snapshot id>`, `.../replica/<simple|extended>`;
+  `.../fc/<SAN name>`, `.../checkpoint/<snapshot id>`, `.../replica/<simple|extended>`;
 - volumes: `urn:hv-advisor:csv:<cluster>/<path>`, `urn:hv-advisor:volume:<host>/<drive>`,
   `urn:hv-advisor:share:<server>/<share>` (paths lower case, `\\` as `/`);
 - backup products' objects: `urn:hv-advisor:job:<product>/<id>`, `urn:hv-advisor:repository:<product>/<id>`;
@@ -69,8 +69,9 @@ def disk(vm_iri: str, controller: str, number: object, location: object) -> str:
     return f"{vm_iri}/disk/{_part(controller)}-{number}-{location}"
 
 
-def fibre_channel(vm_iri: str, index: int) -> str:
-    return f"{vm_iri}/fc/{index}"
+def fibre_channel(vm_iri: str, key: str) -> str:
+    """A virtual Fibre Channel adapter by the SAN it reaches (with its port name when two reach the same SAN)."""
+    return f"{vm_iri}/fc/{_part(key)}"
 
 
 def checkpoint(vm_iri: str, snapshot_id: str) -> str:

@@ -99,3 +99,46 @@ def test_get_vhd_of_the_same_local_path_on_two_hosts_gives_each_disk_its_own_siz
     assert objects(result, "urn:hv-advisor:vm:a@hv40/disk/scsi-0-0", "sizeGB") == ["40"]
     assert objects(result, "urn:hv-advisor:vm:b@hv41/disk/scsi-0-0", "sizeGB") == ["127"]
     assert objects(result, "urn:hv-advisor:vm:b@hv41/disk/scsi-0-1", "sizeGB") == ["10"]  # an SMB path: one file
+
+
+HBA = {"SanName": "SAN-A", "WorldWidePortNameSetA": "C003FFDB0A3C0000", "WorldWidePortNameSetB": "C003FFDB0A3C0001"}
+
+
+def test_get_vm_nested_fibre_channel_adapters_become_direct_disks() -> None:
+    result = import_texts(("get-vm.json", [VM | {"FibreChannelHostBusAdapters": [HBA | {"VMId": "abc"}]}]))
+    assert subjects_of_type(result, "VirtualFibreChannelDisk") == [f"{VM_IRI}/fc/san-a"]
+    assert objects(result, VM_IRI, "hasDisk") == [f"{VM_IRI}/fc/san-a"]
+    assert result.warnings == []
+    bare = import_texts(("get-vm.json", [VM | {"FibreChannelHostBusAdapters": {"value": [HBA], "Count": 1}}]))
+    assert subjects_of_type(bare, "VirtualFibreChannelDisk") == [f"{VM_IRI}/fc/san-a"]
+
+
+def test_get_vm_truncated_fibre_channel_adapters_are_a_truncated_value_warning() -> None:
+    truncated = VM | {"FibreChannelHostBusAdapters": "Microsoft.HyperV.PowerShell.VMFibreChannelHba"}
+    result = import_texts(("get-vm.json", [truncated]))
+    [warning] = result.warnings
+    assert warning.rule_id == "IMP-001" and warning.about == VM_IRI
+    assert "FibreChannelHostBusAdapters holds only the type name" in warning.text
+    assert "its virtual Fibre Channel disks" in warning.text and "Get-VMFibreChannelHba" in warning.text
+    held = import_texts(("get-vm.json", [truncated]),
+                        ("fc.json", HBA | {"VMId": "abc", "ComputerName": "HV01", "Name": "Fibre Channel Adapter"}))
+    assert held.warnings == [] and subjects_of_type(held, "VirtualFibreChannelDisk") == [f"{VM_IRI}/fc/san-a"]
+
+
+def test_one_fibre_channel_adapter_reported_by_two_cluster_nodes_is_one_disk_whatever_the_file_order() -> None:
+    nodes = [{"Name": n, "NodeName": n, "State": 0, "Cluster": "HVCLU3"} for n in ("HV31", "HV32")]
+    vm = VM | {"IsClustered": True}
+    vms = [vm | {"ComputerName": "HV31", "State": 3}, vm | {"ComputerName": "HV32"}]
+    vm_iri = "urn:hv-advisor:vm:abc@hvclu3"
+    found = []
+    for order in (("HV31", "HV32"), ("HV32", "HV31")):
+        reports = [(f"fc-{host}.json", HBA | {"VMId": "abc", "ComputerName": host}) for host in order]
+        result = import_texts(("nodes.json", nodes), ("vms.json", vms), *reports)
+        found.append(subjects_of_type(result, "VirtualFibreChannelDisk"))
+        assert objects(result, vm_iri, "hasDisk") == [f"{vm_iri}/fc/san-a"]
+    assert found == [[f"{vm_iri}/fc/san-a"]] * 2
+    second = HBA | {"WorldWidePortNameSetA": "C003FFDB0A3C0002", "VMId": "abc", "ComputerName": "HV31"}
+    two = import_texts(("nodes.json", nodes), ("vms.json", vms),
+                       ("fc.json", [HBA | {"VMId": "abc", "ComputerName": "HV31"}, second]))
+    assert subjects_of_type(two, "VirtualFibreChannelDisk") == [f"{vm_iri}/fc/san-a-c003ffdb0a3c0000",
+                                                                f"{vm_iri}/fc/san-a-c003ffdb0a3c0002"]

@@ -72,7 +72,7 @@ def test_the_raw_export_commands_export_every_cmdlet_the_importer_reads(docs: st
     (iris.vm("11111111-AAAA-4BBB-8CCC-000000000001", "HVCLU01"),
      "urn:hv-advisor:vm:11111111-aaaa-4bbb-8ccc-000000000001@hvclu01"),
     (iris.disk(iris.vm("x", "HVCLU01"), "SCSI", 0, 1), "@hvclu01/disk/scsi-0-1"),
-    (iris.fibre_channel(iris.vm("x", "HV03"), 1), "@hv03/fc/1"),
+    (iris.fibre_channel(iris.vm("x", "HV03"), "SAN-A"), "@hv03/fc/san-a"),
     (iris.csv_volume("HVCLU01", "C:\\ClusterStorage\\Volume1\\"),
      "urn:hv-advisor:csv:hvclu01/c:/clusterstorage/volume1"),
     (iris.local_volume("HV01", "D:"), "urn:hv-advisor:volume:hv01/d"),

@@ -92,8 +92,8 @@ def test_pass_through_disk_is_a_direct_disk() -> None:
 
 def test_virtual_fibre_channel_adapter_is_a_direct_disk() -> None:
     result = import_folder(RAW_51)
-    assert subjects_of_type(result, "VirtualFibreChannelDisk") == [f"{APP01}/fc/1"]
-    assert f"{APP01}/fc/1" in objects(result, APP01, "hasDisk")
+    assert subjects_of_type(result, "VirtualFibreChannelDisk") == [f"{APP01}/fc/san-a"]
+    assert f"{APP01}/fc/san-a" in objects(result, APP01, "hasDisk")
 
 
 def test_vhd_and_vhdx_paths_and_get_vhd_give_format_and_size() -> None:
