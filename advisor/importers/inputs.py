@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.errors import LimitExceededError
-from advisor.importers import ImportResult, Source, import_inventory, is_inventory
+from advisor.importers import ImportResult, InventoryError, Source, import_inventory, is_inventory
 from advisor.loading import EXTENSIONS, ParsedGraph, RdfFormat
 
 INVENTORY_EXTENSIONS = (".json", ".csv")
@@ -22,6 +22,26 @@ class Limit:
 
     maximum: int
     setting: str
+
+
+def _clixml(path: Path) -> bool:
+    """An Export-Clixml file (PowerShell's serialization XML, UTF-16 by default in 5.1), which is no RDF/XML."""
+    with path.open("rb") as file:
+        head = file.read(1024)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    return text.lstrip("\ufeff \t\r\n").startswith("<Objs") and "schemas.microsoft.com/powershell/2004/04" in text
+
+
+def _refuse_clixml(path: Path) -> None:
+    if path.name.lower().endswith(".xml") and path.is_file() and _clixml(path):
+        raise InventoryError(
+            f"{path}: a CLIXML file (Export-Clixml), which the importer does not read and which is no RDF/XML "
+            "graph either: export that cmdlet with `ConvertTo-Json -Depth 4` instead (docs/import.md), or run "
+            "collector/Collect-HvInventory.ps1"
+        )
 
 
 def _inventory_files(directory: Path) -> list[Path]:
@@ -40,11 +60,18 @@ def _has_rdf(directory: Path) -> bool:
 
 def inventory_paths(argument: str, limit: Limit) -> list[Path] | None:
     """The inventory files an argument names, or None when it names RDF (or nothing): a folder holding
-    .json/.csv files and no RDF file, a .csv file, or a .json file that is no JSON-LD document."""
+    .json/.csv files and no RDF file, a .csv file, or a .json file that is no JSON-LD document. A CLIXML file
+    (Export-Clixml), given or in the folder, is refused naming it: it is neither an inventory nor RDF/XML."""
     path = Path(argument)
     if path.is_dir():
+        for root, folders, names in os.walk(path):
+            folders[:] = sorted(f for f in folders if not f.startswith("."))
+            for name in sorted(names):
+                if not name.startswith("."):
+                    _refuse_clixml(Path(root) / name)
         files = _inventory_files(path)
         return files if files and not _has_rdf(path) else None
+    _refuse_clixml(path)
     if not path.is_file() or not path.name.lower().endswith(INVENTORY_EXTENSIONS):
         return None
     if path.name.lower().endswith(".csv"):

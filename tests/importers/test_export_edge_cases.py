@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from advisor.importers import Source, is_inventory
+import json
+from pathlib import Path
+
+import pytest
+
+from advisor.importers import InventoryError, Source, is_inventory
+from advisor.importers.inputs import Limit, split_arguments
 from tests.importers.conftest import HV, import_texts, objects, subjects_of_type
 
 VM = {"Name": "SQL01", "Id": "abc", "VMId": "abc", "State": 2, "ProcessorCount": 2, "Generation": 2,
@@ -142,3 +148,25 @@ def test_one_fibre_channel_adapter_reported_by_two_cluster_nodes_is_one_disk_wha
                        ("fc.json", [HBA | {"VMId": "abc", "ComputerName": "HV31"}, second]))
     assert subjects_of_type(two, "VirtualFibreChannelDisk") == [f"{vm_iri}/fc/san-a-c003ffdb0a3c0000",
                                                                 f"{vm_iri}/fc/san-a-c003ffdb0a3c0002"]
+
+
+CLIXML = ('<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">\n'
+          '  <Obj RefId="0">\n    <TN RefId="0">\n      <T>Microsoft.HyperV.PowerShell.VirtualMachine</T>\n'
+          '    </TN>\n  </Obj>\n</Objs>\n')
+
+
+def test_clixml_file_in_an_exports_folder_is_refused_naming_it(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "get-vm.json").write_text(json.dumps([VM]), encoding="utf-8")
+    (folder / "get-vm.xml").write_bytes(_utf16(CLIXML))  # `Get-VM | Export-Clixml` in Windows PowerShell 5.1
+    limit = Limit(1_000_000, "max_bytes")
+    for argument in (folder, folder / "get-vm.xml"):
+        with pytest.raises(InventoryError) as caught:
+            split_arguments([str(argument)], limit)
+        message = caught.value.message
+        assert message.startswith(f"{folder / 'get-vm.xml'}: a CLIXML file (Export-Clixml), which the importer "
+                                  "does not read")
+        assert "ConvertTo-Json -Depth 4" in message and "no RDF file (" not in message
+    (folder / "get-vm.xml").unlink()
+    assert split_arguments([str(folder)], limit) == ([], [str(folder)], [folder / "get-vm.json"])
