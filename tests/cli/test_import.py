@@ -140,6 +140,17 @@ def test_import_with_an_overlay_names_its_unknown_names(cli, exports: Path) -> N
     assert "warning: IMP-003: " in run.stderr and "the overlay names the system 'DC*'" in run.stderr
 
 
+def test_an_overlay_operating_system_that_is_no_vocabulary_term_exits_2_naming_entry_and_value(
+        cli, exports: Path, tmp_path: Path) -> None:
+    overlay = tmp_path / "os.toml"
+    overlay.write_bytes(b'[[systems]]\r\nmatch = "sqlreport"\r\noperating_system = "Windows Server 2019"\r\n')
+    target = tmp_path / "estate.ttl"
+    run = cli("import", exports, "--overlay", overlay, "-o", target)
+    assert run.returncode == 2 and not target.exists()
+    assert "systems.0.operating_system (match 'sqlreport'): 'Windows Server 2019' is not" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_an_inventory_file_over_max_bytes_is_refused_naming_the_option(cli, exports: Path, tmp_path: Path) -> None:
     target = tmp_path / "estate.ttl"
     run = cli("import", exports, "--max-bytes", "1000", "-o", target)
