@@ -32,12 +32,23 @@ def _limit(max_bytes: int) -> Limit:
 
 
 def _write_atomically(target: Path, content: bytes) -> None:
-    """The whole file or nothing: written beside the target, then renamed over it."""
+    """The whole file or nothing: written beside the target, then renamed over it.
+
+    A target that exists and is no regular file (/dev/stdout, /dev/null, a named pipe) is written into, never
+    replaced; a new file gets the permissions the umask gives, as any file the user writes.
+    """
+    if target.exists() and not target.is_file():
+        with target.open("wb") as stream:
+            stream.write(content)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

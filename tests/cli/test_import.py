@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,6 +32,33 @@ def exports(tmp_path: Path) -> Path:
     folder = tmp_path / "exports"
     shutil.copytree(RAW_51, folder)
     return folder
+
+
+def test_import_writes_into_a_target_that_is_no_regular_file_and_never_replaces_it(
+    cli, exports: Path, tmp_path: Path
+) -> None:
+    """`-o /dev/stdout` or a named pipe is written into: renaming a file over it would replace the device."""
+    pipe = tmp_path / "graph.pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    run = cli("import", exports, "-o", pipe)
+    reader.join(timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert b"hv-advisor" in received[0] and b"SQL01" in received[0]
+
+
+def test_a_new_output_file_gets_the_permissions_of_the_umask(cli, exports: Path, tmp_path: Path) -> None:
+    target = tmp_path / "estate.ttl"
+    umask = os.umask(0o022)
+    try:
+        run = cli("import", exports, "-o", target)
+    finally:
+        os.umask(umask)
+    assert run.returncode == 0, run.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
 
 
 def test_import_writes_the_graph_of_the_folder(cli, exports: Path, tmp_path: Path) -> None:
