@@ -39,7 +39,7 @@ from advisor.sparql import (
     on_large_stack,
     syntax_error,
 )
-from advisor.store import SERVICE_IRI, Isolate, StoreUnavailableError
+from advisor.store import SERVICE_IRI, Isolate, StoreUnavailableError, solution_rows
 
 log = logging.getLogger("advisor.store")
 
@@ -182,17 +182,9 @@ class RemoteStore:
     # ------------------------------------------------------------ SparqlStore
 
     def select(self, query: str) -> list[dict[str, object]]:
-        solutions = ox.parse_query_results(self._query(query, RESULTS_JSON), format=ox.QueryResultsFormat.JSON)
-        names = [variable.value for variable in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows
+        return solution_rows(
+            ox.parse_query_results(self._query(query, RESULTS_JSON), format=ox.QueryResultsFormat.JSON)
+        )
 
     def construct(self, query: str) -> list[ox.Triple]:
         data = self._query(query, N_TRIPLES)

@@ -114,6 +114,12 @@ class SparqlStore(Protocol):
     def close(self) -> None: ...
 
 
+def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, object]]:
+    """SELECT solutions as rows of the variables each binds (an unbound variable is left out)."""
+    names = [variable.value for variable in solutions.variables]
+    return [{name: value for name in names if (value := solution[name]) is not None} for solution in solutions]
+
+
 class OxigraphStore:
     """The embedded store: Oxigraph on disk, with cheap read-only snapshots (hard-linked checkpoints)."""
 
@@ -133,17 +139,7 @@ class OxigraphStore:
         self._users: dict[Path, int] = {}
 
     def select(self, query: str) -> list[dict[str, object]]:
-        solutions = self._store.query(query)
-        names = [variable.value for variable in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows
+        return solution_rows(self._store.query(query))
 
     def construct(self, query: str) -> list[ox.Triple]:
         return list(self._store.query(query))
