@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import random
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -961,26 +961,35 @@ def generate_lines(n_vms: int, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) ->
     yield from _lines(estate, seed)
 
 
-def write_estate(path: Path, n_vms: int, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) -> Path:
+def write_lines(path: Path, lines: Iterable[str]) -> Path:
     with path.open("w", encoding="utf-8") as out:
-        out.writelines(generate_lines(n_vms, seed, as_of))
+        out.writelines(lines)
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def write_estate(path: Path, n_vms: int, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) -> Path:
+    return write_lines(path, generate_lines(n_vms, seed, as_of))
+
+
+def run(argv: list[str] | None, doc: str, lines: Callable[[int, int, dt.date], Iterator[str]]) -> int:
+    """The command line of an estate generator: N VMs, a seed and an as-of date, to a file or standard output."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("vms", type=int, help="number of virtual machines (at least 10)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--as-of", default=DEFAULT_AS_OF.isoformat(),
                         help=f"date the restore tests and checkpoints are dated against (default {DEFAULT_AS_OF})")
     parser.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     args = parser.parse_args(argv)
-    as_of = dt.date.fromisoformat(args.as_of)
+    estate = lines(args.vms, args.seed, dt.date.fromisoformat(args.as_of))
     if args.output:
-        write_estate(args.output, args.vms, args.seed, as_of)
+        write_lines(args.output, estate)
     else:
-        sys.stdout.writelines(generate_lines(args.vms, args.seed, as_of))
+        sys.stdout.writelines(estate)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run(argv, __doc__, generate_lines)
 
 
 if __name__ == "__main__":

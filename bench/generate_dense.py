@@ -17,7 +17,6 @@ The output is the same for the same N, seed and as-of date.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import itertools
 import random
@@ -29,7 +28,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.generate import DEFAULT_AS_OF, Checkpoint, _Estate, _lines
+from bench.generate import DEFAULT_AS_OF, Checkpoint, _Estate, _lines, run, write_lines
 
 CHAIN = 12
 JOB_SIZE = 3
@@ -94,24 +93,11 @@ def generate_lines(n_vms: int, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) ->
 
 
 def write_estate(path: Path, n_vms: int, seed: int = 1, as_of: dt.date = DEFAULT_AS_OF) -> Path:
-    with path.open("w", encoding="utf-8") as out:
-        out.writelines(generate_lines(n_vms, seed, as_of))
-    return path
+    return write_lines(path, generate_lines(n_vms, seed, as_of))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("vms", type=int, help="number of virtual machines (at least 10)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--as-of", default=DEFAULT_AS_OF.isoformat(), help=f"as-of date (default {DEFAULT_AS_OF})")
-    parser.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
-    args = parser.parse_args(argv)
-    as_of = dt.date.fromisoformat(args.as_of)
-    if args.output:
-        write_estate(args.output, args.vms, args.seed, as_of)
-    else:
-        sys.stdout.writelines(generate_lines(args.vms, args.seed, as_of))
-    return 0
+    return run(argv, __doc__, generate_lines)
 
 
 if __name__ == "__main__":
