@@ -5,10 +5,11 @@ from __future__ import annotations
 import hmac
 
 import pyoxigraph as ox
-from fastapi import Request, Security
+from fastapi import Request, Response, Security
 from fastapi.security import APIKeyHeader
 
 from advisor.namespaces import PREFIXES
+from advisor.report import Report
 from api.negotiation import negotiate
 from api.problems import UnauthorizedError
 from api.service import AdvisorService
@@ -49,3 +50,14 @@ def rdf_media_type(request: Request) -> str:
 
 def serialize_rdf(triples: list[ox.Triple], media_type: str) -> bytes:
     return ox.serialize(triples, format=RDF_MEDIA_TYPES[media_type], prefixes=PREFIXES)
+
+
+def report_media_type(request: Request) -> str:
+    """The report format the request accepts (the JSON contract by default); NotAcceptableError if none."""
+    return negotiate(request.headers.get("accept"), service_of(request).report_media_types())
+
+
+async def report_response(request: Request, report: Report, media_type: str, source_text: str | None) -> Response:
+    """The report rendered in the negotiated media type; `source_text` is what its line numbers refer to."""
+    body = await service_of(request).render(report, media_type, source_text)
+    return Response(body, media_type=with_charset(media_type))

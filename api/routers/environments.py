@@ -8,7 +8,15 @@ from fastapi.params import Depends
 from advisor.loading import RdfFormat
 from advisor.whatif.blast import shown_in
 from api.authors import author_of
-from api.deps import RDF_MEDIA_TYPES, rdf_media_type, serialize_rdf, service_of, with_charset
+from api.deps import (
+    RDF_MEDIA_TYPES,
+    rdf_media_type,
+    report_media_type,
+    report_response,
+    serialize_rdf,
+    service_of,
+    with_charset,
+)
 from api.inventory import graph_or_inventory, with_inventory
 from api.negotiation import negotiate
 from api.openapi import alternatives, graph_request_body, problems
@@ -122,10 +130,9 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         request: Request, environment_id: str = ENVIRONMENT_ID, as_of: IsoDate | None = AS_OF
     ) -> Response:
         service = service_of(request)
-        media_type = negotiate(request.headers.get("accept"), service.report_media_types())
+        media_type = report_media_type(request)
         stored = await service.environment_findings(environment_id, as_of, blast_radius=shown_in(media_type))
-        body = await service.render(stored.report, media_type, stored.text)
-        return Response(body, media_type=with_charset(media_type))
+        return await report_response(request, stored.report, media_type, stored.text)
 
     @api.post(
         "/{environment_id}/validate",
@@ -144,10 +151,9 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         request: Request, environment_id: str = ENVIRONMENT_ID, as_of: IsoDate | None = AS_OF
     ) -> Response:
         service = service_of(request)
-        media_type = negotiate(request.headers.get("accept"), service.report_media_types())
+        media_type = report_media_type(request)
         stored = await service.revalidate_environment(environment_id, as_of, blast_radius=shown_in(media_type))
-        body = await service.render(stored.report, media_type, stored.text)
-        return Response(body, media_type=with_charset(media_type))
+        return await report_response(request, stored.report, media_type, stored.text)
 
     @api.get(
         "/{environment_id}/report",

@@ -9,7 +9,15 @@ from pydantic import BaseModel, Field
 
 from advisor.render.drift import DRIFT_FORMATS
 from advisor.revisions import Revision
-from api.deps import RDF_MEDIA_TYPES, rdf_media_type, serialize_rdf, service_of, with_charset
+from api.deps import (
+    RDF_MEDIA_TYPES,
+    rdf_media_type,
+    report_media_type,
+    report_response,
+    serialize_rdf,
+    service_of,
+    with_charset,
+)
 from api.negotiation import negotiate
 from api.openapi import alternatives, problems
 from api.routers.environments import ENVIRONMENT_ID
@@ -106,10 +114,9 @@ def router(report_media_types: list[str]) -> APIRouter:
         request: Request, environment_id: str = ENVIRONMENT_ID, revision: int = REVISION
     ) -> Response:
         service = service_of(request)
-        media_type = negotiate(request.headers.get("accept"), service.report_media_types())
+        media_type = report_media_type(request)
         stored = await service.revision_findings(environment_id, revision)
-        body = await service.render(stored.report, media_type, stored.text)
-        return Response(body, media_type=with_charset(media_type))
+        return await report_response(request, stored.report, media_type, stored.text)
 
     @api.get(
         "/{environment_id}/diff",

@@ -6,10 +6,9 @@ from fastapi import APIRouter, Request, Response
 
 from advisor.loading import RdfFormat
 from advisor.whatif.blast import shown_in
-from api.deps import service_of, with_charset
+from api.deps import report_media_type, report_response, service_of
 from api.inputs import read_graph
 from api.inventory import origins, read_inventory_graph, with_inventory
-from api.negotiation import negotiate
 from api.openapi import alternatives, graph_request_body, problems
 from api.params import AS_OF, FORMAT, IsoDate
 from api.schemas import ReportContract
@@ -34,13 +33,12 @@ def router(report_media_types: list[str]) -> APIRouter:
         request: Request, as_of: IsoDate | None = AS_OF, fmt: RdfFormat | None = FORMAT
     ) -> Response:
         service = service_of(request)
-        media_type = negotiate(request.headers.get("accept"), service.report_media_types())
+        media_type = report_media_type(request)
         inventory = await read_inventory_graph(request, service.settings)
         document = inventory[0] if inventory is not None else await read_graph(request, service.settings, fmt)
         checked = await service.check(document, as_of, blast_radius=shown_in(media_type))
         if inventory is not None:  # findings point at the inventory file and line of their object
             checked.report.origins = origins(inventory[1])
-        body = await service.render(checked.report, media_type, document.text())
-        return Response(body, media_type=with_charset(media_type))
+        return await report_response(request, checked.report, media_type, document.text())
 
     return api
