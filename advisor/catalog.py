@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from advisor.errors import KnowledgeBaseError
 from advisor.namespaces import HVS
-from advisor.report import Explanation, Severity, Source
+from advisor.report import Rule, Severity
+
+__all__ = ["Rule", "read_catalog"]
 
 SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
-
-
-class Rule(BaseModel):
-    id: str
-    title: str
-    severity: Severity
-    category: str
-    category_id: str
-    shape: str
-    message: str
-    rationale: str
-    section: str | None
-    section_id: str | None
-    quotation: str | None
-    references: list[str]
-    impact: str
-    remediation: str
-    applies_to: list[str]
-    did_you_mean: bool = False
-
-    def explanation(self) -> Explanation:
-        return Explanation(
-            title=self.title,
-            rationale=self.rationale,
-            source=Source(section=self.section, quotation=self.quotation, references=self.references),
-            impact=self.impact,
-            remediation=self.remediation,
-        )
 
 
 def _text(graph: Graph, subject: URIRef, predicate: URIRef) -> str | None:

@@ -38,6 +38,36 @@ class Explanation(BaseModel):
     remediation: str
 
 
+class Rule(BaseModel):
+    """One rule of the catalog, as its shape declares it (advisor.catalog reads it)."""
+
+    id: str
+    title: str
+    severity: Severity
+    category: str
+    category_id: str
+    shape: str
+    message: str
+    rationale: str
+    section: str | None
+    section_id: str | None
+    quotation: str | None
+    references: list[str]
+    impact: str
+    remediation: str
+    applies_to: list[str]
+    did_you_mean: bool = False
+
+    def explanation(self) -> Explanation:
+        return Explanation(
+            title=self.title,
+            rationale=self.rationale,
+            source=Source(section=self.section, quotation=self.quotation, references=self.references),
+            impact=self.impact,
+            remediation=self.remediation,
+        )
+
+
 class Waiver(BaseModel):
     reason: str
     accepted_by: str
@@ -100,6 +130,8 @@ class Report(BaseModel):
     rule_seconds: dict[str, float] = Field(default_factory=dict, exclude=True)
     inventory: Inventory = Field(default_factory=Inventory, exclude=True)
     blast_radius: list[BlastRadius] | None = Field(None, exclude=True)  # for the formats that show it
+    catalog: dict[str, Rule] = Field(default_factory=dict, exclude=True)  # the rules the report was made with:
+    # renderers describe rules from here, so a report made with extra shapes is rendered against its own catalog
 
     def counts(self) -> dict[str, int]:
         counts = {severity.value: 0 for severity in Severity}

@@ -134,6 +134,7 @@ def validate(
         rule_seconds=output.rule_seconds,
         inventory=build_inventory(store, (d.query for d in kb.plan.derivations)) if inventory else Inventory(),
         blast_radius=_blast_radius(store, kb) if blast_radius else None,
+        catalog=kb.catalog,
     )
 
 
