@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import EXAMPLE_TTL, create, running, settings_for
+from tests.api.conftest import BOTH_STORES, EXAMPLE_TTL, create, running, settings_for
 from tests.api.graphs import plain
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, *BOTH_STORES]
 
 
 def sample(text: str, name: str, **labels: str) -> float | None:

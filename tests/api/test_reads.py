@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.api.conftest import EXAMPLE_TTL, create, store_content
+from tests.api.conftest import BOTH_STORES, EXAMPLE_TTL, create, store_content
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, *BOTH_STORES]
 CREATED_AS_OF = "2026-02-01"
 READ_AS_OF = "2027-06-01"  # far enough from the recorded date that its findings differ (TST-002 ages)
 # Pages and files outside the OpenAPI document.

@@ -13,10 +13,10 @@ import pytest
 
 from advisor.loading import RdfFormat, parse_bytes
 from advisor.validation import validate
-from tests.api.conftest import EXAMPLE_TTL, assert_problem, create, running, settings_for
+from tests.api.conftest import BOTH_STORES, EXAMPLE_TTL, assert_problem, create, running, settings_for
 from tests.conftest import SAMPLES
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, *BOTH_STORES]
 AS_OF = "2026-11-25"
 OFFICE = "https://example.org/small-office/"
 SAMPLE = (SAMPLES / "small-office.ttl").read_text(encoding="utf-8")

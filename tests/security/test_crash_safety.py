@@ -1,9 +1,10 @@
 """Crash safety and concurrency of the real service: kill -9 in the middle of writes loses no acknowledged
 write and leaves no half-written environment; concurrent PUTs end with one whole graph; readers during a
-write see the old graph or the new one."""
+write see the old graph or the new one. Each on the embedded store and on a remote one (a real oxigraph serve)."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 from collections.abc import Iterator
@@ -169,14 +170,18 @@ def kill_9_cycles(server: AuditedServer, cycles: int) -> Ledger:
 # ---------------------------------------------------------------- concurrency
 
 
-@pytest.fixture(scope="module")
-def busy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditedServer]:
-    server = AuditedServer(tmp_path_factory.mktemp("service"), {"max_concurrent_validations": "2"}, audit=False)
-    server.start()
-    try:
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def busy(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuditedServer]:
+    """A service taking two validations at once, on its embedded store or on a remote one (an oxigraph serve)."""
+    work = tmp_path_factory.mktemp("service")
+    settings = {"max_concurrent_validations": "2"}
+    with contextlib.ExitStack() as stack:
+        if request.param == "remote":
+            settings |= stack.enter_context(oxigraph_serving(work / "oxigraph")).settings
+        server = AuditedServer(work, settings, audit=False)
+        server.start()
+        stack.callback(server.stop)
         yield server
-    finally:
-        server.stop()
 
 
 def test_concurrent_puts_to_one_environment_end_with_one_whole_graph(busy: AuditedServer) -> None:
