@@ -7,7 +7,6 @@ for that file; the other files still run.
 
 from __future__ import annotations
 
-import datetime as dt
 import glob
 import json
 import multiprocessing
@@ -16,19 +15,20 @@ import signal
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
+from advisor import pipeline
+from advisor.config import Settings
 from advisor.encoding import decode_text
 from advisor.errors import AdvisorError, UnsupportedEncodingError
-from advisor.knowledge import knowledge_base
-from advisor.loading import EXTENSIONS, ParsedGraph, RdfFormat, SizeLimit, parse_file
-from advisor.policy import Policy, apply_policy, waiver_nodes_in
+from advisor.loading import EXTENSIONS
+from advisor.pipeline import Options
+from advisor.policy import Policy, waiver_nodes_in
 from advisor.render import get_format, render, render_many
 from advisor.render.common import InputError
 from advisor.report import Report, Severity
-from advisor.validation import EngineName, RuleParameters, validate
 
 _GLOB_CHARACTERS = frozenset("*?[")
 
@@ -69,14 +69,8 @@ class FileResult:
 class BatchOptions:
     """Everything a worker needs to validate a file: sent once, to each worker's initializer."""
 
-    as_of: dt.date
-    engine: EngineName = "fast"
-    input_format: RdfFormat | None = None
-    parameters: RuleParameters = field(default_factory=RuleParameters)
-    policy: Policy = field(default_factory=Policy)
-    inventory: bool = True  # build the environment's inventory (the output format shows it)
-    blast_radius: bool = False  # what losing each site or cluster leaves unrecoverable (the format shows it)
-    size_limit: SizeLimit | None = None  # the largest file read (default: the setting max_body_bytes)
+    pipeline: Options  # how every file is validated
+    settings: Settings  # the limits and engine settings in force
 
 
 # ---------------------------------------------------------------- inputs
@@ -173,8 +167,7 @@ def collect_inputs(arguments: Sequence[str], *, exclude: Path | None = None) -> 
 
 def prepare(options: BatchOptions) -> None:
     """Load and compile the knowledge base, and build the engine, so that the first file pays nothing."""
-    knowledge_base()
-    validate(ParsedGraph(triples=[], format=RdfFormat.TURTLE), as_of=options.as_of, engine=options.engine)
+    pipeline.prepare(options.pipeline, options.settings)
 
 
 def _file_error(error: AdvisorError, path: Path) -> FileError:
@@ -187,22 +180,16 @@ def _file_error(error: AdvisorError, path: Path) -> FileError:
 
 
 def validate_path(path: Path, options: BatchOptions) -> FileResult:
-    """Parse, validate and apply the policy to one file; every failure becomes the file's error entry."""
+    """Run the pipeline on one file; every failure becomes the file's error entry."""
     started = time.perf_counter()
     report, error, nodes = None, None, frozenset()
+    policy = options.pipeline.policy
     try:
-        graph = parse_file(path, options.input_format, size_limit=options.size_limit)
-        report = validate(
-            graph,
-            as_of=options.as_of,
-            engine=options.engine,
-            parameters=options.parameters,
-            inventory=options.inventory,
-            blast_radius=options.blast_radius,
-        )
-        report = apply_policy(report, options.policy)
-        if options.policy.waivers:  # reading the triples back parses the document again
-            nodes = waiver_nodes_in(options.policy, graph.triples)
+        keep = replace(options.pipeline, keep_graph=bool(policy.waivers))  # waivers look up their nodes in it
+        outcome = pipeline.run(path, keep, options.settings)
+        report = outcome.report
+        if outcome.triples is not None:
+            nodes = waiver_nodes_in(policy, outcome.triples)
     except AdvisorError as failure:
         error = _file_error(failure, path)
     except IsADirectoryError:

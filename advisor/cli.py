@@ -43,12 +43,15 @@ from advisor.cli_import import register as register_import
 from advisor.cli_import import split_validate_inputs, validate_inventory
 from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
 from advisor.cli_whatif import register as register_what_if
+from advisor.config import get_settings
 from advisor.encoding import decode_text
 from advisor.errors import AdvisorError, InputError, KnowledgeBaseError, NotFoundError
 from advisor.knowledge import knowledge_base
 from advisor.loading import format_from_label, parse_file
+from advisor.pipeline import Extras, Options
 from advisor.policy import resolve_policy
 from advisor.render import FORMATS, get_format
+from advisor.render.explanation import RULE_VIEW, RULE_VIEW_MARKDOWN, Kind, Part, parts
 
 app = typer.Typer(
     name="advisor",
@@ -202,16 +205,19 @@ def validate(
     collected = collect_inputs(inputs, exclude=out_dir)
     if inventory_inputs and collected.entries:
         collected = Inputs(entries=collected.entries, batch=True)
+    settings = get_settings()
     options = BatchOptions(
-        as_of=date,
-        engine=engine,  # type: ignore[arg-type]  # checked against ENGINES above
-        input_format=rdf_format,
-        parameters=active.rule_parameters(),
-        policy=active,
-        inventory=get_format(output_format).shows_inventory,
-        blast_radius=get_format(output_format).shows_blast_radius,
-        size_limit=size_limit(max_bytes),
+        pipeline=Options(
+            as_of=date,
+            engine=engine,  # type: ignore[arg-type]  # checked against ENGINES above
+            policy=active,
+            input_format=rdf_format,
+            size_limit=size_limit(max_bytes),
+            extras=Extras.shown_by(get_format(output_format)),
+        ),
+        settings=settings,
     )
+    active.rule_parameters(settings)  # a parameter the settings or the policy set wrongly stops the run here
     started = time.perf_counter()
     show_progress = collected.batch and not quiet and sys.stderr.isatty() and len(collected.files) > 1
     results = _run_with_progress(collected, options, jobs, show_progress)
@@ -284,21 +290,30 @@ def rules_command(
         raise InputError(f"--format must be table, json or markdown, not {output_format!r}")
 
 
-def _explain_text(rule: Rule) -> str:
-    def block(heading: str, body: str) -> list[str]:
-        return ["", heading, textwrap.fill(body, width=100, initial_indent="  ", subsequent_indent="  ")]
+def _text_block(part: Part) -> list[str]:
+    """One part of a rule's explanation for `advisor explain`: its label, then its text indented and wrapped."""
+    if part.kind is Kind.REFERENCES:
+        return ["", f"{part.label}:", *(f"  {r}" for r in part.references)]
+    heading, body = f"{part.label}:", part.text
+    if part.kind is Kind.PAPER:
+        heading, body = f"{part.label}{f' ({part.section})' if part.section else ''}:", f"“{part.text}”"
+    return ["", heading, textwrap.fill(body, width=100, initial_indent="  ", subsequent_indent="  ")]
 
+
+def _markdown_block(part: Part) -> list[str]:
+    if part.kind is Kind.PAPER:
+        return ["", f"> {part.text}", ">", f"> — {part.label}" + (f" ({part.section})" if part.section else "")]
+    if part.kind is Kind.REFERENCES:
+        return ["", f"**{part.label}:** " + ", ".join(f"<{r}>" for r in part.references)]
+    return ["", f"**{part.label}.** {part.text}"]
+
+
+def _explain_text(rule: Rule) -> str:
     lines = [f"{rule.id} — {rule.title}", f"Severity: {rule.severity.value}   Category: {rule.category}"]
     if rule.applies_to:
         lines.append(f"Applies to: {', '.join(rule.applies_to)}")
-    if rule.quotation:
-        where = f" ({rule.section})" if rule.section else ""
-        lines += block(f"From the paper{where}:", f"“{rule.quotation}”")
-    lines += block("Why it matters:", rule.rationale)
-    lines += block("In a disaster:", rule.impact)
-    lines += block("What to do:", rule.remediation)
-    if rule.references:
-        lines += ["", "References:", *(f"  {r}" for r in rule.references)]
+    for part in parts(rule.explanation(), RULE_VIEW, paper_first=True):
+        lines += _text_block(part)
     lines += ["", f"Message: {rule.message}"]
     return "\n".join(lines)
 
@@ -307,13 +322,8 @@ def _explain_markdown(rule: Rule) -> str:
     lines = [f"## {rule.id} — {rule.title}", "", f"**Severity:** {rule.severity.value} · **Category:** {rule.category}"]
     if rule.applies_to:
         lines.append(f" · **Applies to:** {', '.join(rule.applies_to)}")
-    if rule.quotation:
-        where = f" ({rule.section})" if rule.section else ""
-        lines += ["", f"> {rule.quotation}", ">", f"> — the paper{where}"]
-    lines += ["", f"**Why it matters.** {rule.rationale}", "", f"**In a disaster.** {rule.impact}"]
-    lines += ["", f"**What to do.** {rule.remediation}"]
-    if rule.references:
-        lines += ["", "**References:** " + ", ".join(f"<{r}>" for r in rule.references)]
+    for part in parts(rule.explanation(), RULE_VIEW_MARKDOWN, paper_first=True):
+        lines += _markdown_block(part)
     return "\n".join(lines)
 
 

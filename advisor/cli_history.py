@@ -14,16 +14,18 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 
+from advisor import pipeline
 from advisor.baseline import BaselineFinding, load_baseline
 from advisor.batch import FailOn
 from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
+from advisor.config import get_settings
 from advisor.diff import Drift, Side, diff_findings, diff_graphs, fails, side_of, standing
 from advisor.encoding import decode_text
 from advisor.errors import InputError, UnsupportedEncodingError
-from advisor.loading import SizeLimit, format_from_label, parse_file
+from advisor.loading import SizeLimit, format_from_label
+from advisor.pipeline import Options
 from advisor.render.drift import DRIFT_FORMATS, render_drift
 from advisor.report import Severity
-from advisor.validation import validate
 
 REPORT_SUFFIXES = (".json", ".sarif")
 
@@ -73,10 +75,10 @@ def load_state(path: Path, as_of: dt.date, input_format: str | None, limit: Size
     limit = limit or size_limit()
     if input_format is None and _is_report(path, limit):
         return _report_side(path, limit)
-    graph = parse_file(path, format_from_label(input_format) if input_format else None, size_limit=limit)
-    triples = list(graph.triples)
-    report = validate(graph, as_of=as_of, inventory=False)
-    return State(side_of(report, str(path)), standing(report.findings), triples)
+    options = Options(as_of=as_of, input_format=format_from_label(input_format) if input_format else None,
+                      size_limit=limit, keep_graph=True)
+    outcome = pipeline.run(path, options, get_settings())
+    return State(side_of(outcome.report, str(path)), standing(outcome.report.findings), outcome.triples or [])
 
 
 def diff_command(

@@ -17,12 +17,11 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 
+from advisor import pipeline
 from advisor.batch import BatchOptions, FileError, FileResult
 from advisor.cli_limits import DEFAULT_MAX_BYTES, OPTION, MaxBytesOption
 from advisor.errors import AdvisorError, InputError
 from advisor.importers.inputs import Limit, environment_name, import_paths, parsed_graph, split_arguments
-from advisor.policy import apply_policy
-from advisor.validation import validate
 
 OUTPUT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "n-triples": ox.RdfFormat.N_TRIPLES}
 
@@ -115,14 +114,7 @@ def validate_inventory(
     name = environment_name(arguments)
     try:
         result = import_paths(files, overlays, _limit(max_bytes))
-        report = validate(
-            parsed_graph(result, name),
-            as_of=options.as_of,
-            engine=options.engine,
-            parameters=options.parameters,
-            inventory=options.inventory,
-        )
-        report = apply_policy(report, options.policy)
+        report = pipeline.run(parsed_graph(result, name), options.pipeline, options.settings).report
         report.origins = {iri: (origin.file, origin.line) for iri, origin in result.origins.items()}
     except AdvisorError as error:
         line = error.details.get("line")

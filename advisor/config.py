@@ -9,6 +9,13 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+_SHORTHAND = {"shorthand_of": "rule_parameters"}
+
+
+def default_engine_threads() -> int:
+    """Threads one validation runs rules in unless set: the cores, at most 4."""
+    return min(4, os.cpu_count() or 1)
+
 
 class Settings(BaseSettings):
     """Settings from ADVISOR_* environment variables, or the file advisor.env in the working directory."""
@@ -57,12 +64,21 @@ class Settings(BaseSettings):
     revision_retention: int = Field(
         100, ge=1, description="Revisions kept of each environment (the newest); older ones are dropped."
     )
-    max_restore_test_age_days: int = Field(90, description="TST-002 default maximum age of a restore test, in days.")
-    max_successful_run_age_days: int = Field(
-        7, description="REC-001 default maximum age of a job's last successful run, in days."
+    rule_parameters: dict[str, int | float | bool] = Field(
+        default_factory=dict,
+        description="Values of rule parameters for every validation, by policy key (docs/ci.md lists them, "
+        "their defaults come from the ontology); a policy file's [parameters] override them. "
+        'As a variable, JSON: ADVISOR_RULE_PARAMETERS=\'{"max_restore_test_age_days": 30}\'.',
+    )
+    # Settings of one parameter each, from before rule_parameters (same key, same meaning), kept for older set-ups.
+    max_restore_test_age_days: int | None = Field(
+        None, description="Sets rule_parameters' max_restore_test_age_days (TST-002).", json_schema_extra=_SHORTHAND
+    )
+    max_successful_run_age_days: int | None = Field(
+        None, description="Sets rule_parameters' max_successful_run_age_days (REC-001).", json_schema_extra=_SHORTHAND
     )
     engine_threads: int = Field(
-        default_factory=lambda: min(4, os.cpu_count() or 1),
+        default_factory=default_engine_threads,
         ge=1,
         le=64,
         description="Threads one validation uses to run the rules (default: the cores, at most 4).",
@@ -94,6 +110,16 @@ class Settings(BaseSettings):
         description="A policy file (TOML, as for `advisor validate --policy`) the service applies to every "
         "validation: disabled rules, severities, rule parameters and waivers. Read when the service starts.",
     )
+
+
+def parameter_settings(settings: Settings) -> dict[str, object]:
+    """The rule parameters the settings set: the older one-parameter settings, then rule_parameters."""
+    shorthands = {
+        name: getattr(settings, name)
+        for name, info in Settings.model_fields.items()
+        if info.json_schema_extra == _SHORTHAND and getattr(settings, name) is not None
+    }
+    return {**shorthands, **settings.rule_parameters}
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +13,7 @@ from advisor.catalog import Rule, read_catalog
 from advisor.engine.plan import ShapePlan, compile_shapes
 from advisor.errors import KnowledgeBaseError
 from advisor.namespaces import HV_IRI, ONTOLOGY_IRI
+from advisor.parameters import Parameter, read_parameters
 from advisor.resources import ontology_file, rule_vocabulary_file, shapes_dir
 
 
@@ -24,6 +25,7 @@ class KnowledgeBase:
     catalog: dict[str, Rule]
     plan: ShapePlan
     defined_terms: frozenset[str]  # every hv: IRI the ontology defines
+    parameters: dict[str, Parameter] = field(default_factory=dict)  # rule parameters the shapes name, by key
 
     def rule(self, rule_id: str) -> Rule | None:
         return self.catalog.get(rule_id.upper())
@@ -68,13 +70,15 @@ def build_knowledge_base(extra_shapes: list[Path] | None = None) -> KnowledgeBas
     )
     for term in list(defined):
         ontology.add((URIRef(term), RDFS.isDefinedBy, URIRef(ONTOLOGY_IRI)))
+    everything = shapes + ontology
     return KnowledgeBase(
         ontology=ontology,
         shapes=shapes,
         ontology_triples=_to_oxigraph(ontology),
-        catalog=read_catalog(shapes + ontology),
+        catalog=read_catalog(everything),
         plan=compile_shapes(shapes),
         defined_terms=defined,
+        parameters=read_parameters(everything),
     )
 
 

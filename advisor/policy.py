@@ -23,7 +23,6 @@ as-of date is past `expires`, the finding counts again and carries the expired w
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import tomllib
@@ -34,14 +33,15 @@ import pyoxigraph as ox
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from advisor.catalog import Rule
-from advisor.config import Settings, get_settings
+from advisor.config import Settings, parameter_settings
 from advisor.encoding import decode_text
 from advisor.errors import InputError
+from advisor.knowledge import KnowledgeBase, knowledge_base
+from advisor.parameters import resolve
 from advisor.report import Report, Severity, Waiver, conforms, sort_findings
 from advisor.validation import RuleParameters
 
 DEFAULT_POLICY_FILE = "advisor.toml"
-PARAMETER_NAMES = tuple(f.name for f in dataclasses.fields(RuleParameters) if f.name != "extra")
 
 
 class PolicyError(InputError):
@@ -103,30 +103,25 @@ class Policy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rules: RulesSection = Field(default_factory=RulesSection)
-    parameters: dict[str, int] = Field(default_factory=dict)
+    parameters: dict[str, int | float | bool] = Field(
+        default_factory=dict, description="Values of rule parameters by policy key (the ontology declares them)."
+    )
     waivers: list[WaiverEntry] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list, exclude=True, description="Files the policy was read from.")
-
-    @field_validator("parameters")
-    @classmethod
-    def _known_parameters(cls, value: dict[str, int]) -> dict[str, int]:
-        for name, number in value.items():
-            if name not in PARAMETER_NAMES:
-                raise ValueError(f"unknown parameter {name!r}; known parameters: {', '.join(PARAMETER_NAMES)}")
-            if number < 0:
-                raise ValueError(f"parameter {name} must not be negative")
-        return value
 
     @property
     def disabled(self) -> frozenset[str]:
         return frozenset(self.rules.disable)
 
-    def rule_parameters(self, settings: Settings | None = None) -> RuleParameters:
-        """The rule parameters for validation: the settings' defaults, overridden by this policy."""
-        settings = settings or get_settings()
-        defaults = {name: getattr(settings, name) for name in PARAMETER_NAMES}
-        values = defaults | self.parameters
-        return RuleParameters(**values)
+    def rule_parameters(self, settings: Settings, kb: KnowledgeBase | None = None) -> RuleParameters:
+        """The rule parameters for validation: the ontology's defaults, overridden by the settings, then by this
+        policy (a setting that names no parameter of the knowledge base is an InputError)."""
+        kb = kb or knowledge_base()
+        try:
+            layers = ("the settings", parameter_settings(settings)), ("the policy", self.parameters)
+            return resolve(kb.parameters, *layers)
+        except ValueError as error:
+            raise InputError(str(error)) from None
 
     def waiver_for(self, rule_id: str, focus_node: str, as_of: dt.date) -> WaiverEntry | None:
         """The waiver covering this finding: a valid one if any, else the latest expired one."""
@@ -188,12 +183,17 @@ def _with_origin(waivers: Iterable[WaiverEntry], path: Path) -> list[WaiverEntry
     return [w.model_copy(update={"origin": f"{path}, waiver {i}"}) for i, w in enumerate(waivers, start=1)]
 
 
-def load_policy(path: Path) -> Policy:
+def load_policy(path: Path, kb: KnowledgeBase | None = None) -> Policy:
+    """A policy file; its parameters are checked against the knowledge base's (names, types, bounds)."""
     data = _read_toml(path)
     try:
         policy = Policy.model_validate(data)
     except ValidationError as error:
         raise _describe_validation_error(path, error) from None
+    try:
+        resolve((kb or knowledge_base()).parameters, ("[parameters]", policy.parameters))
+    except ValueError as error:
+        raise PolicyError(f"{path}: {error}") from None
     return policy.model_copy(update={"waivers": _with_origin(policy.waivers, path), "sources": [str(path)]})
 
 

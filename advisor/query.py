@@ -20,8 +20,8 @@ from advisor.findings import short_name
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
 from advisor.namespaces import PREFIXES
+from advisor.pipeline import Options, validation_store
 from advisor.sparql import QueryFailedError, inspect_query, on_large_stack, syntax_error
-from advisor.validation import RuleParameters, build_store
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -44,16 +44,13 @@ def query_store(
     kb: KnowledgeBase | None = None,
     derived: bool = False,
     as_of: dt.date | None = None,
-    parameters: RuleParameters | None = None,
+    settings: Settings | None = None,
 ) -> ox.Store:
-    """The data and the ontology; with `derived`, also the validation context and the derived facts
-    every rule shares (hvs:protectedBy, hvs:atSite, ...)."""
+    """The data and the ontology; with `derived`, the store a validation scans (advisor.pipeline): also the
+    validation context and the derived facts every rule shares (hvs:protectedBy, hvs:atSite, ...)."""
     kb = kb or knowledge_base()
     if derived:
-        store = build_store(graph, kb, as_of or dt.date.today(), parameters or RuleParameters())
-        for derivation in kb.plan.derivations:
-            store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in store.query(derivation.query)])
-        return store
+        return validation_store(graph, Options(as_of=as_of), settings or get_settings(), kb)
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in kb.ontology_triples)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -75,6 +76,28 @@ class Waiver(BaseModel):
     expired: bool = False
 
 
+class Term(BaseModel, frozen=True):
+    """An RDF term as an engine found it: an IRI, a blank node (its id) or a literal with its datatype or language.
+
+    A plain string literal has neither datatype nor language (xsd:string is implied), a language-tagged one only
+    its language (rdf:langString is implied)."""
+
+    kind: Literal["iri", "blank", "literal"]
+    value: str  # the IRI, the blank node id (without _:) or the lexical form
+    datatype: str | None = None
+    language: str | None = None
+
+    @property
+    def key(self) -> str:
+        """How findings name the term in text: the IRI, _:id for a blank node, a literal's lexical form."""
+        return "_:" + self.value if self.kind == "blank" else self.value
+
+    @property
+    def order(self) -> tuple[str, str, str, str]:
+        """A total, deterministic order of terms (by key first)."""
+        return (self.key, self.kind, self.datatype or "", self.language or "")
+
+
 class Finding(BaseModel):
     rule_id: str = Field(examples=["COV-001"])
     severity: Severity
@@ -85,6 +108,7 @@ class Finding(BaseModel):
     explanation: Explanation
     path: str | None = Field(None, description="The offending property, where there is one.")
     value: str | None = Field(None, description="The offending value, where there is one.")
+    value_term: Term | None = Field(None, exclude=True)  # the value as the RDF term it is (for RDF renderers)
     waiver: Waiver | None = Field(None, description="Set when a waiver covers the finding (expired or not).")
 
     @property
@@ -128,6 +152,7 @@ class Report(BaseModel):
     origins: dict[str, tuple[str, int | None]] = Field(default_factory=dict, exclude=True)  # focus IRI -> (file,
     # line) where an imported inventory described it: reports point there rather than into the graph's text
     rule_seconds: dict[str, float] = Field(default_factory=dict, exclude=True)
+    phase_seconds: dict[str, float] = Field(default_factory=dict, exclude=True)  # each phase of the validation
     inventory: Inventory = Field(default_factory=Inventory, exclude=True)
     blast_radius: list[BlastRadius] | None = Field(None, exclude=True)  # for the formats that show it
     catalog: dict[str, Rule] = Field(default_factory=dict, exclude=True)  # the rules the report was made with:

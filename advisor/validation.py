@@ -4,56 +4,52 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Mapping
 from typing import Literal as TypingLiteral
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib.namespace import XSD
 
-from advisor.config import get_settings
+from advisor.config import default_engine_threads
 from advisor.engine.fast import FastEngine
 from advisor.findings import build_findings
 from advisor.inventory import Inventory, build_inventory
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
 from advisor.namespaces import HV_IRI, HVS_IRI, VALIDATION_CONTEXT_IRI
+from advisor.parameters import lexical, resolve
 from advisor.report import BlastRadius, Report, conforms
 
 EngineName = TypingLiteral["fast", "reference"]
+T = TypeVar("T")
 _XSD = str(XSD)
 
 
-@dataclass(frozen=True)
-class RuleParameters:
-    """Values of rule parameters a policy may set; the defaults are the catalog's."""
-
-    max_restore_test_age_days: int = 90
-    max_successful_run_age_days: int = 7
-    extra: dict[str, int] = field(default_factory=dict)
+RuleParameters = Mapping[str, object]  # values of rule parameters by policy key; the rest take their defaults
 
 
-def _context_triples(as_of: dt.date, parameters: RuleParameters) -> list[ox.Triple]:
+def _context_triples(as_of: dt.date, kb: KnowledgeBase, parameters: RuleParameters) -> list[ox.Triple]:
+    """The validation context: the as-of date and the value of every rule parameter the shapes name."""
     node = ox.NamedNode(VALIDATION_CONTEXT_IRI)
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    return [
+    triples = [
         ox.Triple(node, rdf_type, ox.NamedNode(HVS_IRI + "ValidationContext")),
         ox.Triple(
             node, ox.NamedNode(HVS_IRI + "asOf"), ox.Literal(as_of.isoformat(), datatype=ox.NamedNode(_XSD + "date"))
         ),
-        ox.Triple(
-            node,
-            ox.NamedNode(HVS_IRI + "maxRestoreTestAgeDays"),
-            ox.Literal(str(parameters.max_restore_test_age_days), datatype=ox.NamedNode(_XSD + "integer")),
-        ),
-        ox.Triple(
-            node,
-            ox.NamedNode(HVS_IRI + "maxSuccessfulRunAgeDays"),
-            ox.Literal(str(parameters.max_successful_run_age_days), datatype=ox.NamedNode(_XSD + "integer")),
-        ),
     ]
+    values = resolve(kb.parameters, ("the rule parameters", parameters))
+    for key, parameter in kb.parameters.items():
+        literal = ox.Literal(lexical(values[key]), datatype=ox.NamedNode(parameter.datatype))
+        triples.append(ox.Triple(node, ox.NamedNode(parameter.iri), literal))
+    return triples
 
 
-def build_store(graph: ParsedGraph, kb: KnowledgeBase, as_of: dt.date, parameters: RuleParameters) -> ox.Store:
+def build_store(
+    graph: ParsedGraph, kb: KnowledgeBase, as_of: dt.date, parameters: RuleParameters | None = None
+) -> ox.Store:
     """An in-memory store with the data, the ontology and the validation context, in the default graph.
 
     The data's store is taken over from the parsed graph (no copy); a document may not set the validation
@@ -64,7 +60,7 @@ def build_store(graph: ParsedGraph, kb: KnowledgeBase, as_of: dt.date, parameter
     for quad in list(store.quads_for_pattern(context, None, None)):
         store.remove(quad)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in kb.ontology_triples)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _context_triples(as_of, parameters))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _context_triples(as_of, kb, parameters or {}))
     return store
 
 
@@ -79,18 +75,18 @@ def count_systems(store: ox.Store) -> int:
     return 0
 
 
-_engines: dict[tuple[str, int], tuple[KnowledgeBase, object]] = {}
+_engines: dict[tuple[str, int, int], tuple[KnowledgeBase, object]] = {}
 _engines_lock = threading.Lock()
 
 
-def _engine(name: EngineName, kb: KnowledgeBase):
+def _engine(name: EngineName, kb: KnowledgeBase, threads: int):
     """The engine prepared for this knowledge base, made once and reused by every validation and worker."""
-    key = (name, id(kb))
+    key = (name, id(kb), threads if name == "fast" else 0)
     with _engines_lock:
         cached = _engines.get(key)
         if cached is None or cached[0] is not kb:
             if name == "fast":
-                cached = (kb, FastEngine(kb.plan, threads=get_settings().engine_threads))
+                cached = (kb, FastEngine(kb.plan, threads=threads))
             else:
                 from advisor.engine.reference import ReferenceEngine  # pySHACL: half a second to import
 
@@ -108,34 +104,59 @@ def validate(
     kb: KnowledgeBase | None = None,
     inventory: bool = True,
     blast_radius: bool = False,
+    threads: int | None = None,
 ) -> Report:
     """Validate one parsed graph with every rule; the as-of date defaults to today.
 
     `inventory=False` skips the inventory of the environment (its structure, for the HTML and Markdown
     reports' summary and diagram), which the other formats do not show. `blast_radius=True` adds what losing
     each site and each cluster would leave unrecoverable (advisor.whatif), for the formats that show it.
+    `threads` is how many threads the fast engine runs rules in (default: the cores, at most 4); a value of a
+    parameter that the knowledge base does not declare, or of the wrong type, is a ValueError.
     """
     kb = kb or knowledge_base()
     as_of = as_of or dt.date.today()
-    parameters = parameters or RuleParameters()
-    store = build_store(graph, kb, as_of, parameters)
-    output = _engine(engine, kb).run(store)
+    phases = PhaseTimer()
+    store = phases.time("store", lambda: build_store(graph, kb, as_of, parameters))
+    output = phases.time("engine", lambda: _engine(engine, kb, threads or default_engine_threads()).run(store))
     did_you_mean = frozenset(rule.id for rule in kb.catalog.values() if rule.did_you_mean)
-    findings, errors = build_findings(output, kb.catalog, did_you_mean, kb.defined_terms)
+    findings, errors = phases.time(
+        "findings", lambda: build_findings(output, kb.catalog, did_you_mean, kb.defined_terms)
+    )
+    systems = phases.time("systems", lambda: count_systems(store))
+    derivations = [d.query for d in kb.plan.derivations]
+    environment = phases.time("inventory", lambda: build_inventory(store, derivations)) if inventory else Inventory()
+    blast = phases.time("blast radius", lambda: _blast_radius(store, kb)) if blast_radius else None
     return Report(
         conforms=conforms(findings),
         findings=findings,
         errors=errors,
         as_of=as_of,
         triples=len(graph),
-        systems=count_systems(store),
+        systems=systems,
         engine=engine,
         source=graph.source,
         rule_seconds=output.rule_seconds,
-        inventory=build_inventory(store, (d.query for d in kb.plan.derivations)) if inventory else Inventory(),
-        blast_radius=_blast_radius(store, kb) if blast_radius else None,
+        phase_seconds={**phases.seconds, **{f"engine: {k}": v for k, v in output.phase_seconds.items()}},
+        inventory=environment,
+        blast_radius=blast,
         catalog=kb.catalog,
     )
+
+
+class PhaseTimer:
+    """The seconds each phase of one validation took (`clock`, which a benchmark may set to CPU time)."""
+
+    clock: Callable[[], float] = time.perf_counter
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def time(self, name: str, work: Callable[[], T]) -> T:
+        started = PhaseTimer.clock()
+        result = work()
+        self.seconds[name] = PhaseTimer.clock() - started
+        return result
 
 
 def _blast_radius(store: ox.Store, kb: KnowledgeBase) -> list[BlastRadius]:

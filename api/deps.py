@@ -9,6 +9,8 @@ from fastapi import Request, Response, Security
 from fastapi.security import APIKeyHeader
 
 from advisor.namespaces import PREFIXES
+from advisor.pipeline import Extras
+from advisor.render import format_for_media_type
 from advisor.report import Report
 from api.negotiation import negotiate
 from api.problems import UnauthorizedError
@@ -61,3 +63,8 @@ async def report_response(request: Request, report: Report, media_type: str, sou
     """The report rendered in the negotiated media type; `source_text` is what its line numbers refer to."""
     body = await service_of(request).render(report, media_type, source_text)
     return Response(body, media_type=with_charset(media_type))
+
+
+def extras_for(media_type: str) -> Extras:
+    """What a validation answered in this media type adds to the findings (inventory, blast radius)."""
+    return Extras.shown_by(format_for_media_type(media_type))

@@ -24,6 +24,7 @@ from advisor.diff import Drift, diff_reports
 from advisor.errors import AdvisorError, InputError, NotFoundError
 from advisor.knowledge import knowledge_base
 from advisor.loading import EXTENSIONS, RdfFormat, format_from_name
+from advisor.pipeline import Extras
 from advisor.policy import service_policy
 from advisor.remote_store import endpoints_of
 from advisor.render import FORMATS, format_for_media_type
@@ -59,6 +60,7 @@ def knowledge_graphs() -> tuple[list[ox.Triple], list[ox.Triple]]:
 
 
 REVALIDATION_ATTEMPTS = 3
+NO_EXTRAS = Extras()
 TREND_POINTS = 20  # revisions a trend chart shows, the newest
 
 
@@ -185,9 +187,9 @@ class AdvisorService:
         }
 
     async def check(
-        self, document: GraphInput, as_of: dt.date | None, *, keep_graph: bool = False, blast_radius: bool = False
+        self, document: GraphInput, as_of: dt.date | None, *, keep_graph: bool = False, extras: Extras = NO_EXTRAS
     ) -> Checked:
-        """Parse and validate one document in a validation worker (`blast_radius` for the formats that show it)."""
+        """Parse and validate one document in a validation worker, with the extras the answer's format shows."""
         self.metrics.validations_running.inc()
         started = time.perf_counter()
         try:
@@ -198,7 +200,7 @@ class AdvisorService:
                 as_of,
                 document.source,
                 keep_graph,
-                blast_radius,
+                extras,
                 stages=self._stages(),
                 wait=self.settings.validation_timeout_seconds,
             )
@@ -257,19 +259,19 @@ class AdvisorService:
         await anyio.to_thread.run_sync(self.store.delete, environment_id)
 
     async def environment_findings(
-        self, environment_id: str, as_of: dt.date | None, *, blast_radius: bool = False
+        self, environment_id: str, as_of: dt.date | None, *, extras: Extras = NO_EXTRAS
     ) -> StoredReport:
         """Validate the environment's current graph as of a date; records nothing (a read never writes)."""
-        return (await self._validate_stored(environment_id, as_of, blast_radius))[1]
+        return (await self._validate_stored(environment_id, as_of, extras))[1]
 
     async def revalidate_environment(
-        self, environment_id: str, as_of: dt.date | None, *, blast_radius: bool = False
+        self, environment_id: str, as_of: dt.date | None, *, extras: Extras = NO_EXTRAS
     ) -> StoredReport:
         """Validate the current graph as of a date and keep the result as the environment's latest findings.
 
         A replace that lands while the graph is validated wins; the newer graph is then validated in turn."""
         for _ in range(REVALIDATION_ATTEMPTS):
-            environment, stored = await self._validate_stored(environment_id, as_of, blast_radius)
+            environment, stored = await self._validate_stored(environment_id, as_of, extras)
             findings = await anyio.to_thread.run_sync(self._findings_triples, stored.report)
             summary = _summary(stored.report)
             recorded = await anyio.to_thread.run_sync(
@@ -282,7 +284,7 @@ class AdvisorService:
         )
 
     async def _validate_stored(
-        self, environment_id: str, as_of: dt.date | None, blast_radius: bool = False
+        self, environment_id: str, as_of: dt.date | None, extras: Extras = NO_EXTRAS
     ) -> tuple[Environment, StoredReport]:
         """The stored graph validated from its own N-Triples serialization (what `GET /v1/environments/{id}`
         answers for `application/n-triples`), its report addressed by the environment's API URL."""
@@ -290,7 +292,7 @@ class AdvisorService:
         triples = await self.environment_graph(environment_id)
         data = await anyio.to_thread.run_sync(lambda: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         document = GraphInput(data=data, format=RdfFormat.N_TRIPLES, source=environment.name)
-        checked = await self.check(document, as_of, blast_radius=blast_radius)
+        checked = await self.check(document, as_of, extras=extras)
         report = checked.report.model_copy(
             update={"source_uri": environment_path(environment_id), "source_media_type": RdfFormat.N_TRIPLES.media_type}
         )
@@ -319,6 +321,7 @@ class AdvisorService:
             update={
                 "source_uri": f"{environment_path(environment_id)}/revisions/{number}",
                 "source_media_type": RdfFormat.N_TRIPLES.media_type,
+                "catalog": knowledge_base().catalog,  # not in the stored JSON: the rules the service validates with
             }
         )
         return StoredReport(located, data.decode("utf-8"))

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from advisor import pipeline
 from advisor.config import Settings
-from advisor.knowledge import knowledge_base
-from advisor.loading import ParsedGraph, RdfFormat, parse_bytes
-from advisor.policy import Policy, apply_policy, service_policy
+from advisor.loading import RdfFormat
+from advisor.pipeline import Document, Extras, Options
+from advisor.policy import Policy, service_policy
 from advisor.report import Report
-from advisor.validation import validate
 from api.workers import report_stage
 
 VALIDATING = "validating"
@@ -24,12 +24,11 @@ _policy: Policy = Policy()
 
 
 def prepare_validation_worker(settings: Settings) -> None:
-    """Load and prepare the knowledge base, then validate an empty graph once so every engine is built."""
+    """Read the service's policy, load and prepare the knowledge base, and build the engine."""
     global _settings, _policy
     _settings = settings
     _policy = service_policy(settings)
-    kb = knowledge_base()
-    validate(ParsedGraph(triples=[], format=RdfFormat.N_TRIPLES), as_of=dt.date.today(), kb=kb)
+    pipeline.prepare(Options(policy=_policy), settings)
 
 
 @dataclass(frozen=True)
@@ -42,14 +41,19 @@ class Checked:
 
 
 def check_document(
-    data: bytes, fmt: RdfFormat, as_of: dt.date | None, source: str | None, keep_graph: bool, blast_radius: bool = False
+    data: bytes,
+    fmt: RdfFormat,
+    as_of: dt.date | None,
+    source: str | None,
+    keep_graph: bool,
+    extras: Extras,
 ) -> Checked:
-    """Parse (stage "start") and validate (stage "validating") one document; `blast_radius` for the formats that
-    show it."""
+    """Parse (stage "start") and validate (stage "validating") one document with the service's policy, with the
+    extras the answer's format shows."""
     settings = _settings or Settings()
-    graph = parse_bytes(data, fmt, source=source, settings=settings)
+    graph = pipeline.parse(Document(data, fmt, source), Options(), settings)
     report_stage(VALIDATING)
-    parameters = _policy.rule_parameters(settings)
-    report = apply_policy(validate(graph, as_of=as_of, parameters=parameters, blast_radius=blast_radius), _policy)
-    ntriples = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES) if keep_graph else None
-    return Checked(report=report, triples=len(graph), ntriples=ntriples)
+    options = Options(as_of=as_of, policy=_policy, extras=extras, keep_graph=keep_graph)
+    outcome = pipeline.run(graph, options, settings)
+    ntriples = ox.serialize(outcome.triples, format=ox.RdfFormat.N_TRIPLES) if outcome.triples is not None else None
+    return Checked(report=outcome.report, triples=outcome.report.triples, ntriples=ntriples)

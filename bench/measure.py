@@ -20,11 +20,10 @@ import sys
 import time
 from pathlib import Path
 
+from advisor import pipeline
 from advisor.config import Settings
-from advisor.knowledge import knowledge_base
-from advisor.loading import ParsedGraph, RdfFormat, parse_file
-from advisor.render import render
-from advisor.validation import validate
+from advisor.pipeline import Extras, Options
+from advisor.render import get_format, render
 
 # Estates of 50,000 VMs and more are larger than the service's default request limits.
 BENCH_SETTINGS = Settings(max_body_bytes=2**31, max_triples=100_000_000)
@@ -40,9 +39,12 @@ def findings_digest(report) -> str:
     return hashlib.sha256(json.dumps(keys).encode("utf-8")).hexdigest()[:16]
 
 
+def _options(as_of: dt.date, engine: str = "fast", extras: Extras | None = None) -> Options:
+    return Options(as_of=as_of, engine=engine, extras=extras or Extras())  # type: ignore[arg-type]
+
+
 def _prepare(engine: str) -> None:
-    kb = knowledge_base()
-    validate(ParsedGraph(triples=[], format=RdfFormat.TURTLE), as_of=dt.date(2026, 1, 1), engine=engine, kb=kb)
+    pipeline.prepare(_options(dt.date(2026, 1, 1), engine), BENCH_SETTINGS)
 
 
 def _counts(report) -> dict[str, int]:
@@ -57,21 +59,20 @@ def run_pipeline(path: Path, as_of: dt.date, engine: str) -> dict:
     baseline = peak_rss_mib()
     cpu = time.process_time()
     started = time.perf_counter()
-    graph = parse_file(path, RdfFormat.TURTLE, settings=BENCH_SETTINGS)
-    parsed = time.perf_counter()
-    # As `advisor validate --format json` does: the JSON report does not show the inventory.
-    report = validate(graph, as_of=as_of, engine=engine, inventory=False)  # type: ignore[arg-type]
+    # As `advisor validate --format json` does: the JSON report shows the blast radius, not the inventory.
+    outcome = pipeline.run(path, _options(as_of, engine, Extras.shown_by(get_format("json"))), BENCH_SETTINGS)
+    report = outcome.report
     validated = time.perf_counter()
     body = render(report, "json")
     rendered = time.perf_counter()
     return {
         "engine": engine,
-        "parse": parsed - started,
-        "validate": validated - parsed,
+        "parse": outcome.seconds["parse"],
+        "validate": outcome.seconds["validate"],
         "render": rendered - validated,
         "total": rendered - started,
         "cpu": time.process_time() - cpu,
-        "triples": len(graph),
+        "triples": report.triples,
         "findings": len(report.findings),
         "errors": [e.model_dump() for e in report.errors],
         "by_rule": _counts(report),
@@ -84,50 +85,37 @@ def run_pipeline(path: Path, as_of: dt.date, engine: str) -> dict:
 
 
 def run_profile(path: Path, as_of: dt.date, cpu: bool = False) -> dict:
-    """Where the time goes: each step of the fast pipeline timed on its own (`cpu`: in CPU seconds of the
-    process, which a busy machine disturbs less than wall-clock seconds; the rules run in one thread here)."""
+    """Where the time goes: each phase of the pipeline as it times itself (`cpu`: in CPU seconds of the process,
+    which a busy machine disturbs less than wall-clock seconds; the rules run in one thread here)."""
     import types
 
     from advisor.engine import fast
-    from advisor.engine.fast import FastEngine
-    from advisor.findings import build_findings
-    from advisor.inventory import build_inventory
-    from advisor.report import Report, conforms
-    from advisor.validation import RuleParameters, build_store
+    from advisor.validation import PhaseTimer
 
     _prepare("fast")
-    kb = knowledge_base()
-    engine = FastEngine(kb.plan)
-    steps: dict[str, float] = {}
     clock = time.process_time if cpu else time.perf_counter
     fast.time = types.SimpleNamespace(perf_counter=clock)  # type: ignore[attr-defined]
-
-    def step(name: str, started: float) -> float:
-        now = clock()
-        steps[name] = now - started
-        return now
-
-    now = clock()
-    graph = parse_file(path, RdfFormat.TURTLE, settings=BENCH_SETTINGS)
-    now = step("parse into the store", now)
-    store = build_store(graph, kb, as_of, RuleParameters())
-    now = step("add ontology and context", now)
-    output = engine.run(store)
-    now = step("engine (derivations, rules, labels)", now)
-    did_you_mean = frozenset(rule.id for rule in kb.catalog.values() if rule.did_you_mean)
-    findings, errors = build_findings(output, kb.catalog, did_you_mean, kb.defined_terms)
-    now = step("findings (wording, explanations)", now)
-    inventory = build_inventory(store, (d.query for d in kb.plan.derivations))
-    now = step("inventory", now)
-    report = Report(conforms=conforms(findings), findings=findings, errors=errors, as_of=as_of,
-                    triples=len(graph), inventory=inventory)
-    render(report, "json")
-    step("render JSON", now)
+    PhaseTimer.clock = clock
+    settings = BENCH_SETTINGS.model_copy(update={"engine_threads": 1})
+    started = clock()
+    outcome = pipeline.run(path, _options(as_of, extras=Extras(inventory=True)), settings)
+    parsed_and_validated = clock()
+    render(outcome.report, "json")
+    seconds = outcome.seconds
+    steps = {
+        "parse into the store": seconds["parse"],
+        "add ontology and context": seconds["store"],
+        "engine (derivations, rules, labels)": seconds["engine"],
+        "findings (wording, explanations)": seconds["findings"],
+        "inventory": seconds["inventory"],
+        "render JSON": clock() - parsed_and_validated,
+    }
     return {
         "steps": steps,
-        "phases": output.phase_seconds,
-        "rules": output.rule_seconds,
-        "store_triples": len(store),
+        "phases": {k.removeprefix("engine: "): v for k, v in seconds.items() if k.startswith("engine: ")},
+        "rules": outcome.report.rule_seconds,
+        "whole": clock() - started,
+        "store_triples": len(pipeline.validation_store(path, _options(as_of), settings)),  # after the derivations
         "peak_rss_mib": peak_rss_mib(),
         "clock": "cpu" if cpu else "wall",
     }

@@ -179,7 +179,7 @@ def measure_reference(work: Path, sizes: list[int], seed: int, cap: float, resul
 
 def measure_topbraid(work: Path, sizes: list[int], seed: int, cap: float, results: dict) -> None:
     from advisor.knowledge import knowledge_base
-    from advisor.validation import RuleParameters, build_store
+    from advisor.validation import build_store
     from bench.measure import BENCH_SETTINGS
 
     try:
@@ -196,8 +196,7 @@ def measure_topbraid(work: Path, sizes: list[int], seed: int, cap: float, result
 
     for vms in sizes:
         path = _estate(work, vms, seed)
-        store = build_store(parse_file(path, RdfFormat.TURTLE, settings=BENCH_SETTINGS), kb, DEFAULT_AS_OF,
-                            RuleParameters())
+        store = build_store(parse_file(path, RdfFormat.TURTLE, settings=BENCH_SETTINGS), kb, DEFAULT_AS_OF)
         data = work / f"topbraid-input-{vms}.ttl"
         data.write_bytes(ox.serialize(store, format=ox.RdfFormat.N_TRIPLES))
         del store

@@ -9,8 +9,18 @@ import sys
 from pathlib import Path
 
 from advisor.knowledge import knowledge_base
+from advisor.render.explanation import RULES_DOC, Kind, Part, parts
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _paragraphs(part: Part) -> list[str]:
+    """One part of a rule's explanation, each paragraph followed by a blank line (a line a reference)."""
+    if part.kind is Kind.PAPER:
+        return [f"> {part.text}", ""]
+    if part.kind is Kind.REFERENCES:
+        return [line for reference in part.references for line in (f"{part.label}: <{reference}>", "")]
+    return [f"**{part.label}.** {part.text}", ""]
 
 
 def rules_markdown() -> str:
@@ -30,12 +40,8 @@ def rules_markdown() -> str:
         if rule.applies_to:
             facts += f" · applies to {', '.join(rule.applies_to)}"
         lines += [facts, ""]
-        if rule.quotation:
-            lines += [f"> {rule.quotation}", ""]
-        lines += [f"**Why.** {rule.rationale}", "", f"**In a disaster.** {rule.impact}", ""]
-        lines += [f"**Fix.** {rule.remediation}", ""]
-        for reference in rule.references:
-            lines += [f"Reference: <{reference}>", ""]
+        for part in parts(rule.explanation(), RULES_DOC, paper_first=True):
+            lines += _paragraphs(part)
     return "\n".join(lines).rstrip() + "\n"
 
 

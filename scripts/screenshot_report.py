@@ -20,9 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from advisor.loading import parse_file  # noqa: E402
-from advisor.render import render  # noqa: E402
-from advisor.validation import validate  # noqa: E402
+from advisor import pipeline  # noqa: E402
+from advisor.config import get_settings  # noqa: E402
+from advisor.pipeline import Extras, Options  # noqa: E402
+from advisor.render import get_format, render  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 25)
 DEFAULT_SAMPLE = Path("sample_graphs/mixed-estate-smb-replica-dag.ttl")
@@ -61,7 +62,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--height", type=int, default=1300)
     args = parser.parse_args(argv)
     os.chdir(ROOT)  # so that the report names the sample by its path in the repository
-    report = validate(parse_file(args.sample), as_of=AS_OF)
+    options = Options(as_of=AS_OF, extras=Extras.shown_by(get_format("html")))
+    report = pipeline.run(args.sample, options, get_settings()).report
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         page = Path(work) / "report.html"

@@ -8,7 +8,7 @@ import pytest
 
 from advisor.knowledge import build_knowledge_base, knowledge_base
 from advisor.loading import RdfFormat, parse_bytes
-from advisor.validation import RuleParameters, validate
+from advisor.validation import validate
 from tests.conftest import ROOT
 
 UNPROTECTED_VM = b"""
@@ -64,7 +64,7 @@ def test_the_context_values_the_spoofs_set_would_make_the_age_rules_fire() -> No
     strict = validate(
         parse_bytes(TESTED_JOB, RdfFormat.TURTLE),
         as_of=dt.date(2026, 11, 25),
-        parameters=RuleParameters(max_restore_test_age_days=1, max_successful_run_age_days=0),
+        parameters={"max_restore_test_age_days": 1, "max_successful_run_age_days": 0},
     )
     assert sorted(_age_findings(strict)) == [
         "NIGHTLY last completed successfully at 2026-11-22T02:00:00Z, 3 days before 2026-11-25 (counted from the "

@@ -12,7 +12,7 @@ from advisor.inventory import Inventory, NodeKind, Relation, build_inventory
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import RdfFormat, parse_bytes
 from advisor.resources import shapes_dir
-from advisor.validation import RuleParameters, build_store, validate
+from advisor.validation import build_store, validate
 from tests.conftest import FIXED_AS_OF
 from tests.test_render_common import INPUTS, report_for
 
@@ -152,8 +152,8 @@ def test_the_inventory_is_the_same_whether_or_not_the_engine_left_derived_facts(
     kb = knowledge_base()
     graph = parse_bytes(ESTATE, RdfFormat.TURTLE)
     derivations = [d.query for d in kb.plan.derivations]
-    untouched = build_store(graph, kb, FIXED_AS_OF, RuleParameters())  # as the reference engine leaves it
-    derived = build_store(graph, kb, FIXED_AS_OF, RuleParameters())
+    untouched = build_store(graph, kb, FIXED_AS_OF)  # as the reference engine leaves it
+    derived = build_store(graph, kb, FIXED_AS_OF)
     FastEngine(kb.plan).run(derived)  # the fast engine derives in the store itself
     before = len(derived)
     assert build_inventory(untouched, derivations) == build_inventory(derived, derivations)

@@ -6,18 +6,20 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from advisor.catalog import Rule
-from advisor.knowledge import knowledge_base
-from advisor.report import Finding, Report, Severity
+from advisor.report import Finding, Report, Rule, Severity
 
 PRODUCT = "Hyper-V Backup Advisor"
 SEVERITY_TITLES = {Severity.VIOLATION: "Violation", Severity.WARNING: "Warning", Severity.INFO: "Info"}
 SEVERITY_PLURALS = {Severity.VIOLATION: "Violations", Severity.WARNING: "Warnings", Severity.INFO: "Information"}
 
 
-def catalog() -> dict[str, Rule]:
-    """The rule catalog, as read from the shapes by the knowledge base."""
-    return knowledge_base().catalog
+def catalog_of(reports: Iterable[Report]) -> dict[str, Rule]:
+    """The rules the reports were made with (each report's own catalog, joined in order): what renderers describe."""
+    rules: dict[str, Rule] = {}
+    for report in reports:
+        for rule_id, rule in report.catalog.items():
+            rules.setdefault(rule_id, rule)
+    return rules
 
 
 def file_label(report: Report, index: int | None = None) -> str:

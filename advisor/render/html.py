@@ -28,6 +28,7 @@ from advisor.render.common import (
     worst_by_node,
 )
 from advisor.render.diagram import DEFAULT_MAX_NODES, KIND_NAMES, PAD, Box, Diagram, Omitted, layout
+from advisor.render.explanation import REPORT, Part, parts
 from advisor.render.trend import History, trend_svg
 from advisor.report import Finding, Report, Severity
 from advisor.score import scope_scores
@@ -52,6 +53,7 @@ def _environment() -> Environment:
 class FindingView:
     anchor: str
     finding: Finding
+    explanation: list[Part]  # the finding's explanation, laid out (advisor.render.explanation)
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def _systems(report: Report) -> list[SystemRow]:
 
 def _section(report: Report, index: int, max_nodes: int, numbered: bool) -> dict:
     prefix = f"r{index + 1}"
-    views = [FindingView(f"{prefix}-f{i + 1}", f) for i, f in enumerate(report.findings)]
+    views = [FindingView(f"{prefix}-f{i + 1}", f, parts(f.explanation, REPORT)) for i, f in enumerate(report.findings)]
     by_node: dict[str, list[FindingView]] = defaultdict(list)
     for view in views:
         by_node[view.finding.focus_node].append(view)

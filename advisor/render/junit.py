@@ -2,7 +2,8 @@
 
 Each standing finding is a failing test case (classname = rule id, name = the resource); a waived
 finding is a skipped one; a rule that could not run is an error; every rule of the catalog without a
-finding on the file is one passing test case, so a clean file still shows what was checked.
+finding on the file is one passing test case, so a clean file still shows what was checked (the catalog is
+the one the report was made with: Report.catalog).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Sequence
 
-from advisor.render.common import PRODUCT, InputError, catalog, file_label, strip_control
+from advisor.render.common import PRODUCT, InputError, file_label, strip_control
+from advisor.render.explanation import BRIEF, Kind, Part, parts
 from advisor.report import Finding, Report
 
 
@@ -23,11 +25,13 @@ def _details(finding: Finding) -> str:
     ]
     if finding.path:
         lines.append(f"Property: {finding.path}" + (f" = {finding.value}" if finding.value else ""))
-    lines += [finding.message, "", f"Why: {explanation.rationale}"]
-    if explanation.source.quotation:
-        lines.append(f"Paper: “{explanation.source.quotation}”")
-    lines += [f"In a disaster: {explanation.impact}", f"Fix: {explanation.remediation}"]
+    lines += [finding.message, ""]
+    lines += [_line(part) for part in parts(explanation, BRIEF) if part.kind is not Kind.REFERENCES]
     return "\n".join(lines)
+
+
+def _line(part: Part) -> str:
+    return f"{part.label}: " + (f"“{part.text}”" if part.kind is Kind.PAPER else part.text)
 
 
 def _case_names(findings: Sequence[Finding]) -> list[str]:
@@ -71,7 +75,7 @@ def _suite(report: Report, name: str) -> ET.Element:
         errors += 1
         tests += 1
     found = {finding.rule_id for finding in report.findings}
-    for rule in catalog().values():
+    for rule in report.catalog.values():
         if rule.id not in found and rule.id not in broken:
             ET.SubElement(suite, "testcase", classname=rule.id, name=f"{rule.title}: no finding")
             tests += 1

@@ -15,6 +15,7 @@ from advisor.render.common import (
     score_sentence,
     verdict,
 )
+from advisor.render.explanation import REPORT, Kind, Part, parts
 from advisor.report import Finding, Report, Severity
 from advisor.score import scope_scores
 
@@ -87,8 +88,17 @@ def _scope_scores(report: Report) -> list[str]:
     return lines
 
 
+def _part(part: Part) -> list[str]:
+    """One part of the explanation, and the blank line after it."""
+    if part.kind is Kind.PAPER:
+        attribution = [">", f"> — *{text(part.section)}*"] if part.section else []
+        return [f"> “{text(part.text)}”", *attribution, ""]
+    if part.kind is Kind.REFERENCES:
+        return [f"{part.label}: " + ", ".join(f"<{reference}>" for reference in part.references), ""]
+    return [f"**{part.label}.** {text(part.text)}", ""]
+
+
 def _finding(index: int, finding: Finding, level: str) -> list[str]:
-    explanation = finding.explanation
     lines = [f"{level} {_anchor_title(index, finding)}", ""]
     facts = [
         f"- **Severity:** {SEVERITY_TITLES[finding.severity]} · **Category:** {text(finding.category)}",
@@ -103,16 +113,8 @@ def _finding(index: int, finding: Finding, level: str) -> list[str]:
             f"- **{state}:** {text(finding.waiver.reason)} (accepted by {text(finding.waiver.accepted_by)}, "
             f"until {finding.waiver.expires.isoformat()})"
         )
-    lines += [*facts, "", text(finding.message), "", f"**Why it matters.** {text(explanation.rationale)}", ""]
-    if explanation.source.quotation:
-        lines.append(f"> “{text(explanation.source.quotation)}”")
-        if explanation.source.section:
-            lines += [">", f"> — *{text(explanation.source.section)}*"]
-        lines.append("")
-    lines += [f"**In a disaster.** {text(explanation.impact)}", "", f"**Fix.** {text(explanation.remediation)}", ""]
-    if explanation.source.references:
-        lines += ["References: " + ", ".join(f"<{reference}>" for reference in explanation.source.references), ""]
-    return lines
+    lines += [*facts, "", text(finding.message), ""]
+    return lines + [line for part in parts(finding.explanation, REPORT) for line in _part(part)]
 
 
 def _findings(report: Report, level: str) -> list[str]:

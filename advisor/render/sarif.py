@@ -1,4 +1,4 @@
-"""SARIF 2.1.0: the rule catalog as tool.driver.rules, each finding a result located in its input file.
+"""SARIF 2.1.0: the reports' rule catalog as tool.driver.rules, each finding a result located in its input file.
 
 A result points at the input file and, where the focus node's IRI (or its prefixed name under a
 prefix the file declares) is written in the file, at the line and columns where the resource is
@@ -17,11 +17,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from advisor import __version__
-from advisor.catalog import Rule
 from advisor.loading import EXTENSIONS
-from advisor.render.common import PRODUCT, InputError, catalog, file_label
+from advisor.render.common import PRODUCT, InputError, catalog_of, file_label
+from advisor.render.explanation import BRIEF, Kind, Part, parts
 from advisor.render.locate import SourceIndex
-from advisor.report import Finding, Report, Severity
+from advisor.report import Finding, Report, Rule, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -32,15 +32,19 @@ def _pascal(title: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", title)) or "Rule"
 
 
+def _help_paragraph(part: Part) -> str:
+    if part.kind is Kind.WHY:
+        return part.text
+    if part.kind is Kind.PAPER:
+        return f"> “{part.text}”" + (f" — *{part.section}*" if part.section else "")
+    if part.kind is Kind.REFERENCES:
+        return f"{part.label}: " + ", ".join(f"<{reference}>" for reference in part.references)
+    return f"**{part.label}:** {part.text}"
+
+
 def _help_markdown(rule: Rule) -> str:
-    parts = [f"**{rule.title}** ({rule.category}, {rule.severity.value})", "", rule.rationale, ""]
-    if rule.quotation:
-        section = f" — *{rule.section}*" if rule.section else ""
-        parts += [f"> “{rule.quotation}”{section}", ""]
-    parts += [f"**In a disaster:** {rule.impact}", "", f"**Fix:** {rule.remediation}"]
-    if rule.references:
-        parts += ["", "References: " + ", ".join(f"<{reference}>" for reference in rule.references)]
-    return "\n".join(parts)
+    heading = f"**{rule.title}** ({rule.category}, {rule.severity.value})"
+    return "\n\n".join([heading, *(_help_paragraph(part) for part in parts(rule.explanation(), BRIEF))])
 
 
 def sarif_rule(rule: Rule) -> dict:
@@ -50,7 +54,7 @@ def sarif_rule(rule: Rule) -> dict:
         "name": _pascal(rule.title),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.rationale or rule.title},
-        "help": {"text": f"{rule.remediation}\n\nWhy: {rule.rationale}", "markdown": _help_markdown(rule)},
+        "help": {"text": f"{rule.remediation}\n\n{BRIEF.why}: {rule.rationale}", "markdown": _help_markdown(rule)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             "category": rule.category,
@@ -165,7 +169,7 @@ def sarif_log(
 ) -> dict:
     """One run holding the results of every report, with one artifact per input file; an input that produced
     no report is an artifact with an error notification that points at it (and the line, when known)."""
-    rules = catalog()
+    rules = catalog_of(reports)
     rule_index = {rule_id: i for i, rule_id in enumerate(rules)}
     artifacts: list[dict] = []
     results: list[dict] = []

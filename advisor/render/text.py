@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
 
+from advisor.render.explanation import BRIEF, Kind, Part, parts
 from advisor.report import Report, Severity
 
 _STYLES = {Severity.VIOLATION: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
@@ -17,6 +18,13 @@ _HEADINGS = {Severity.VIOLATION: "Violations", Severity.WARNING: "Warnings", Sev
 def _indented(console: Console, markup: str) -> None:
     """A paragraph indented by four spaces, wrapped within the console width."""
     console.print(Padding(markup, (0, 0, 0, 4), expand=False))
+
+
+def _part_markup(part: Part) -> str:
+    if part.kind is Kind.PAPER:
+        section = f" ({escape(part.section)})" if part.section else ""
+        return f"[dim]{part.label}{section}:[/] “{escape(part.text)}”"
+    return f"[dim]{part.label}:[/] {escape(part.text)}"
 
 
 def render_text(report: Report, *, color: bool = False, width: int = 100) -> str:
@@ -45,12 +53,9 @@ def render_text(report: Report, *, color: bool = False, width: int = 100) -> str
                 f"[bold]{escape(finding.focus_label)}[/]{waived}"
             )
             _indented(console, escape(finding.message))
-            _indented(console, f"[dim]Why:[/] {escape(explanation.rationale)}")
-            if explanation.source.quotation:
-                section = f" ({escape(explanation.source.section)})" if explanation.source.section else ""
-                _indented(console, f"[dim]Paper{section}:[/] “{escape(explanation.source.quotation)}”")
-            _indented(console, f"[dim]In a disaster:[/] {escape(explanation.impact)}")
-            _indented(console, f"[dim]Fix:[/] {escape(explanation.remediation)}")
+            for part in parts(explanation, BRIEF):
+                if part.kind is not Kind.REFERENCES:
+                    _indented(console, _part_markup(part))
     for error in report.errors:
         console.print(f"\n[bold red]Rule {error.rule_id} could not run:[/] {escape(error.message)}")
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -31,11 +31,3 @@ def store_blast_radius(store: ox.Store, kb: KnowledgeBase | None = None) -> list
     """The blast radius of a validation store (coverage is the rules' protection facts, derived again)."""
     add_protection(store, kb)
     return blast_radius(read_facts(store))
-
-
-def shown_in(media_type: str) -> bool:
-    """Whether the report format of this media type shows the blast radius (JSON, HTML, Markdown)."""
-    from advisor.render import format_for_media_type  # the renderers read the Report this module fills
-
-    fmt = format_for_media_type(media_type)
-    return fmt is not None and fmt.shows_blast_radius

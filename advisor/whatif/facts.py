@@ -20,7 +20,7 @@ from advisor.inventory import key
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
 from advisor.namespaces import HV_IRI, HVS_IRI, PREFIXES
-from advisor.validation import RuleParameters, build_store
+from advisor.validation import build_store
 
 _HERE = Path(__file__).resolve().parent
 _QUERIES = _HERE / "queries"
@@ -191,7 +191,7 @@ def add_protection(store: ox.Store, kb: KnowledgeBase | None = None) -> None:
 def prepared_store(graph: ParsedGraph, as_of: dt.date, kb: KnowledgeBase | None = None) -> ox.Store:
     """The graph with the ontology and the rules' protection facts: all a what-if reads."""
     kb = kb or knowledge_base()
-    store = build_store(graph, kb, as_of, RuleParameters())
+    store = build_store(graph, kb, as_of)
     add_protection(store, kb)
     return store
 

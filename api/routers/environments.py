@@ -6,10 +6,10 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.params import Depends
 
 from advisor.loading import RdfFormat
-from advisor.whatif.blast import shown_in
 from api.authors import author_of
 from api.deps import (
     RDF_MEDIA_TYPES,
+    extras_for,
     rdf_media_type,
     report_media_type,
     report_response,
@@ -131,7 +131,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
     ) -> Response:
         service = service_of(request)
         media_type = report_media_type(request)
-        stored = await service.environment_findings(environment_id, as_of, blast_radius=shown_in(media_type))
+        stored = await service.environment_findings(environment_id, as_of, extras=extras_for(media_type))
         return await report_response(request, stored.report, media_type, stored.text)
 
     @api.post(
@@ -152,7 +152,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
     ) -> Response:
         service = service_of(request)
         media_type = report_media_type(request)
-        stored = await service.revalidate_environment(environment_id, as_of, blast_radius=shown_in(media_type))
+        stored = await service.revalidate_environment(environment_id, as_of, extras=extras_for(media_type))
         return await report_response(request, stored.report, media_type, stored.text)
 
     @api.get(
@@ -167,7 +167,7 @@ def router(report_media_types: list[str], write_guard: list[Depends]) -> APIRout
         request: Request, environment_id: str = ENVIRONMENT_ID, as_of: IsoDate | None = AS_OF
     ) -> Response:
         service = service_of(request)
-        stored = await service.environment_findings(environment_id, as_of, blast_radius=True)
+        stored = await service.environment_findings(environment_id, as_of, extras=extras_for(HTML))
         history = await service.history(environment_id)
         body = await service.render(stored.report, HTML, stored.text, history=history)
         return Response(body, media_type=with_charset(HTML))

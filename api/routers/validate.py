@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from advisor.loading import RdfFormat
-from advisor.whatif.blast import shown_in
-from api.deps import report_media_type, report_response, service_of
+from api.deps import extras_for, report_media_type, report_response, service_of
 from api.inputs import read_graph
 from api.inventory import origins, read_inventory_graph, with_inventory
 from api.openapi import alternatives, graph_request_body, problems
@@ -36,7 +35,7 @@ def router(report_media_types: list[str]) -> APIRouter:
         media_type = report_media_type(request)
         inventory = await read_inventory_graph(request, service.settings)
         document = inventory[0] if inventory is not None else await read_graph(request, service.settings, fmt)
-        checked = await service.check(document, as_of, blast_radius=shown_in(media_type))
+        checked = await service.check(document, as_of, extras=extras_for(media_type))
         if inventory is not None:  # findings point at the inventory file and line of their object
             checked.report.origins = origins(inventory[1])
         return await report_response(request, checked.report, media_type, document.text())

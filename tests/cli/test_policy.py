@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor.config import get_settings
+from advisor.config import Settings
 from advisor.policy import PolicyError, load_policy
 from tests.cli.conftest import AS_OF, GAP_NODE, only_rule_policy
 from tests.conftest import ROOT
@@ -164,10 +164,11 @@ def test_missing_policy_file_exits_2(cli, tmp_path: Path, clean_file: Path) -> N
 
 def test_rule_parameters_come_from_the_policy(tmp_path: Path) -> None:
     policy = load_policy(_policy(tmp_path, "[parameters]\nmax_restore_test_age_days = 30\n"))
-    assert policy.rule_parameters().max_restore_test_age_days == 30
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert policy.rule_parameters(settings)["max_restore_test_age_days"] == 30
     default = load_policy(_policy(tmp_path, "", "empty.toml"))
-    assert default.rule_parameters().max_restore_test_age_days == get_settings().max_restore_test_age_days
-    with pytest.raises(PolicyError, match="must not be negative"):
+    assert default.rule_parameters(settings) == {"max_restore_test_age_days": 90, "max_successful_run_age_days": 7}
+    with pytest.raises(PolicyError, match="parameter max_restore_test_age_days must not be below 0, not -1"):
         load_policy(_policy(tmp_path, "[parameters]\nmax_restore_test_age_days = -1\n", "negative.toml"))
 
 

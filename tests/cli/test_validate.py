@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from advisor.batch import BatchOptions, FailOn, exit_status, validate_path
+from advisor.config import Settings
 from advisor.loading import parse_file
+from advisor.pipeline import Options
 from advisor.policy import Policy
 from advisor.validation import validate
 from tests.cli.conftest import ADVISOR, AS_OF, GAP_NODE, only_rule_policy
@@ -127,7 +129,7 @@ def test_fail_on_table(gap_file: Path, clean_file: Path) -> None:
         policy = Policy.model_validate(
             tomllib.loads(only_rule_policy("COV-001", f'severity = {{ COV-001 = "{severity}" }}\n'))
         )
-        options = BatchOptions(as_of=FIXED_AS_OF, policy=policy)
+        options = BatchOptions(Options(as_of=FIXED_AS_OF, policy=policy), Settings(_env_file=None))  # type: ignore[call-arg]
         results = [validate_path(path, options) for path in (gap_file, clean_file)]
         assert exit_status(results, FailOn(fail_on)) == status, (severity, fail_on)
 
