@@ -414,7 +414,7 @@ class EnvironmentStore:
                 raise StoreError(f"environment {environment_id!r} exists already")
             now = dt.datetime.now(dt.UTC)
             self.backend.update(self._write_update(environment_id, name, upload, created=now, modified=now, revision=1))
-        return self.get(environment_id)
+            return self.get(environment_id)  # inside the lock: the next writer's revision is not this answer's
 
     def replace(self, environment_id: str, upload: GraphUpload, name: str | None = None) -> Environment:
         """Replace the graph and its findings in one transaction."""
@@ -429,7 +429,7 @@ class EnvironmentStore:
                 revision=current.revision + 1,
             )
             self.backend.update(update)
-        return self.get(environment_id)
+            return self.get(environment_id)  # inside the lock: the next writer's revision is not this answer's
 
     def delete(self, environment_id: str) -> None:
         with self._write:
