@@ -153,6 +153,15 @@ class ParsedGraph:
                 self._triples = list(dict.fromkeys(quad.triple for quad in quads))
             return self._triples
 
+    def ntriples(self) -> bytes:
+        """The graph as N-Triples, written from the store it was parsed into while that is still here (no Python
+        object per triple), else from its triples."""
+        with self._lock:
+            store = self._store
+        if store is not None:
+            return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        return ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES)
+
     def take_store(self) -> ox.Store:
         """A store holding exactly this graph's triples in its default graph, for the caller to own and change.
 

@@ -63,7 +63,7 @@ class Options:
     input_format: RdfFormat | None = None  # for a file whose extension does not tell
     size_limit: SizeLimit | None = None  # the largest input read (default: the setting max_body_bytes)
     extras: Extras = field(default_factory=Extras)
-    keep_graph: bool = False  # return the input's triples (the service stores them)
+    keep_graph: bool = False  # return the input graph (the service stores it; waivers look up their nodes in it)
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,15 @@ class Outcome:
     """One validation: its report, the input's triples when asked for, and the time each phase took."""
 
     report: Report
-    triples: list[ox.Triple] | None = None
+    ntriples: bytes | None = None  # the input graph as N-Triples, when asked for
     seconds: dict[str, float] = field(default_factory=dict)  # parse, the phases of validate and their sum, policy
+
+    @property
+    def triples(self) -> list[ox.Triple] | None:
+        """The input graph's triples, when asked for."""
+        if self.ntriples is None:
+            return None
+        return [quad.triple for quad in ox.parse(self.ntriples, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def parse(source: Input, options: Options, settings: Settings) -> ParsedGraph:
@@ -92,7 +99,7 @@ def run(source: Input, options: Options, settings: Settings, kb: KnowledgeBase |
     started = time.perf_counter()
     graph = parse(source, options, settings)
     parsed = time.perf_counter()
-    triples = list(graph.triples) if options.keep_graph else None  # before validation takes the graph's store
+    ntriples = graph.ntriples() if options.keep_graph else None  # before validation takes the graph's store
     report = validate(
         graph,
         as_of=options.as_of,
@@ -111,7 +118,7 @@ def run(source: Input, options: Options, settings: Settings, kb: KnowledgeBase |
         "validate": validated - parsed,
         "policy": time.perf_counter() - validated,
     }
-    return Outcome(report=report, triples=triples, seconds=seconds)
+    return Outcome(report=report, ntriples=ntriples, seconds=seconds)
 
 
 def prepare(options: Options, settings: Settings, kb: KnowledgeBase | None = None) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from advisor import pipeline
 from advisor.config import Settings
 from advisor.loading import RdfFormat
@@ -55,5 +53,4 @@ def check_document(
     report_stage(VALIDATING)
     options = Options(as_of=as_of, policy=_policy, extras=extras, keep_graph=keep_graph)
     outcome = pipeline.run(graph, options, settings)
-    ntriples = ox.serialize(outcome.triples, format=ox.RdfFormat.N_TRIPLES) if outcome.triples is not None else None
-    return Checked(report=outcome.report, triples=outcome.report.triples, ntriples=ntriples)
+    return Checked(report=outcome.report, triples=outcome.report.triples, ntriples=outcome.ntriples)
