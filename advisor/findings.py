@@ -9,7 +9,7 @@ from collections import defaultdict
 from advisor.catalog import Rule
 from advisor.engine.results import EngineOutput, RawResult
 from advisor.namespaces import HV_IRI, PREFIXES
-from advisor.report import Finding, RuleError, Severity, sort_findings
+from advisor.report import Finding, RuleError, Severity, Term, sort_findings
 
 _PLACEHOLDER = re.compile(r"\{[?$](this|value|path)\}")
 
@@ -43,18 +43,30 @@ def closest_term(term: str, defined: frozenset[str]) -> str | None:
     return names[matches[0]] if matches else None
 
 
+def _display_value(value: Term | None, labels: dict[str, str]) -> str:
+    """How a value is named in a message: a literal by its text as it is, a node like a focus node."""
+    if value is not None and value.kind == "literal":
+        return value.value
+    return display(value.key if value is not None else None, labels)
+
+
 def _word(result: RawResult, labels: dict[str, str], did_you_mean: bool, defined: frozenset[str]) -> str:
     substitutions = {
         "this": display(result.focus, labels),
-        "value": display(result.value, labels),
+        "value": _display_value(result.value, labels),
         "path": short_name(result.path) if result.path else "",
     }
     message = _PLACEHOLDER.sub(lambda m: substitutions[m.group(1)], result.message)
-    if did_you_mean and result.value:
-        suggestion = closest_term(result.value, defined)
+    if did_you_mean and result.value_key:
+        suggestion = closest_term(result.value_key, defined)
         hint = f" (did you mean {short_name(suggestion)}?)" if suggestion else " (no similar term is defined)"
         message = message[:-1] + hint + "." if message.endswith(".") else message + hint
     return message
+
+
+def _result_order(result: RawResult) -> tuple[str, tuple[str, ...]]:
+    """Which result of a (rule, focus) group names the finding's path and value: the first by path, then value."""
+    return (result.path or "", result.value.order if result.value is not None else ())
 
 
 def build_findings(
@@ -67,8 +79,8 @@ def build_findings(
     for (rule_id, focus), results in grouped.items():
         rule = catalog[rule_id]
         messages = sorted({_word(r, output.labels, rule_id in did_you_mean_rules, defined) for r in results})
-        first = min(results, key=lambda r: (r.path or "", r.value or ""))
-        value = first.value if first.value != focus else None
+        first = min(results, key=_result_order)
+        value = first.value if first.value_key != focus else None
         findings.append(
             Finding(
                 rule_id=rule_id,
@@ -79,7 +91,8 @@ def build_findings(
                 message=" ".join(messages),
                 explanation=rule.explanation(),
                 path=short_name(first.path) if first.path else None,
-                value=value,
+                value=value.key if value is not None else None,
+                value_term=value,
             )
         )
     errors = [RuleError(rule_id=rule_id, message=message) for rule_id, message in output.errors]

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import SH, XSD
 
 from advisor.knowledge import knowledge_base
 from advisor.namespaces import HVS
 from advisor.render import render, render_many
-from advisor.report import Report
+from advisor.report import Report, Term
 from tests.test_render_common import INPUT_IDS, INPUTS, made_up_report, report_for
 
 SEVERITIES = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
 FORMATS = {"shacl": "turtle", "shacl-jsonld": "json-ld"}
+OX_VALUE = ox.NamedNode(str(SH.value))
 
 
 def _parse(data: bytes, name: str) -> Graph:
@@ -76,6 +78,52 @@ def test_path_value_and_category_are_kept() -> None:
     focus = next(r for r in graph.subjects(SH.focusNode, URIRef("https://example.org/odd")))
     assert graph.value(focus, HVS.category) == HVS.Coverage
     assert graph.value(focus, SH.sourceConstraintComponent) == SH.SPARQLConstraintComponent
+
+
+def _typed(text: str, datatype: str) -> tuple[Term, ox.Literal]:
+    """A typed literal as a finding's term and as the Oxigraph literal a report must hold."""
+    return Term(kind="literal", value=text, datatype=str(XSD[datatype])), ox.Literal(
+        text, datatype=ox.NamedNode(str(XSD[datatype]))
+    )
+
+
+OX_FORMATS = {"shacl": ox.RdfFormat.TURTLE, "shacl-jsonld": ox.RdfFormat.JSON_LD}
+
+
+@pytest.mark.parametrize("name", sorted(OX_FORMATS))
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        (Term(kind="literal", value="https://example.org/hv01"), ox.Literal("https://example.org/hv01")),
+        _typed("2026-02-30", "date"),
+        _typed("no", "boolean"),
+        _typed("TRUE", "boolean"),
+        _typed("1", "double"),
+        _typed("08", "integer"),
+        (Term(kind="literal", value="huit", language="fr"), ox.Literal("huit", language="fr")),
+        (Term(kind="iri", value="https://example.org/hv01"), ox.NamedNode("https://example.org/hv01")),
+    ],
+    ids=["string-like-an-iri", "ill-typed-date", "ill-typed-boolean", "boolean-as-written", "double-as-written",
+         "integer-as-written", "language", "iri"],
+)
+def test_sh_value_is_the_finding_s_term_as_written_not_a_guess_from_its_text(
+    term: Term, expected: ox.Literal | ox.NamedNode, name: str
+) -> None:
+    report = made_up_report()
+    findings = [f.model_copy(update={"value_term": term}) if f.value else f for f in report.findings]
+    data = render(report.model_copy(update={"findings": findings}), name)
+    values = [q.object for q in ox.parse(data, format=OX_FORMATS[name]) if q.predicate == OX_VALUE]
+    assert values == [expected]
+
+
+def test_a_blank_node_term_is_written_as_a_blank_node() -> None:
+    report = made_up_report()
+    findings = [
+        f.model_copy(update={"value": "_:v1", "value_term": Term(kind="blank", value="v1")}) if f.value else f
+        for f in report.findings
+    ]
+    graph = _parse(render(report.model_copy(update={"findings": findings}), "shacl"), "shacl")
+    assert isinstance(graph.value(next(graph.subjects(SH.resultPath, None)), SH.value), BNode)
 
 
 def test_a_batch_holds_one_validation_report_per_file() -> None:

@@ -24,12 +24,14 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from advisor.engine.plan import CompiledShape, Derivation, PropertyConstraint, ShapePlan, Targets, ValueCheck
 from advisor.engine.results import EngineOutput, RawResult
 from advisor.namespaces import RDFS_IRI
+from advisor.report import Term as ResultTerm
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 _PLACEHOLDER = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
 _LABEL = ox.NamedNode(RDFS_IRI + "label")
 _THIS = ox.Variable("this")
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = str(XSD.string)
 _SUBCLASS = RDFS_IRI + "subClassOf"
 # The query form keyword after the PREFIX/BASE lines (and comments) the plan puts in front of a CONSTRUCT.
 _CONSTRUCT = re.compile(r"\A((?:\s*(?:#[^\n]*|PREFIX\s[^\n]*|BASE\s[^\n]*))*\s*)CONSTRUCT(?=\s*\{)", re.IGNORECASE)
@@ -45,6 +47,18 @@ def term_text(term: Term) -> str:
 def node_key(term: Term) -> str:
     """How results name a node: the IRI, or _:id for a blank node, or a literal's lexical form."""
     return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
+
+def result_term(term: Term) -> ResultTerm:
+    """The term as results carry it: its kind, text, and a literal's datatype (none for a plain string) or language."""
+    if isinstance(term, ox.NamedNode):
+        return ResultTerm(kind="iri", value=term.value)
+    if isinstance(term, ox.BlankNode):
+        return ResultTerm(kind="blank", value=term.value)
+    if term.language:
+        return ResultTerm(kind="literal", value=term.value, language=term.language)
+    datatype = term.datatype.value
+    return ResultTerm(kind="literal", value=term.value, datatype=None if datatype == _XSD_STRING else datatype)
 
 
 def fill_message(template: str, bindings: dict[str, str]) -> str:
@@ -155,10 +169,10 @@ class FastEngine:
                 value, path = bound.get("value"), bound.get("path")
                 focus_key = node_key(this)
                 named[focus_key] = this
-                value_key = None
+                value_term = None
                 if value is not None:
-                    value_key = node_key(value)
-                    named[value_key] = value
+                    named[node_key(value)] = value
+                    value_term = result_term(value)
                 for template in constraint.messages or ("",):
                     yield RawResult(
                         rule_id=shape.rule_id,
@@ -166,7 +180,7 @@ class FastEngine:
                         focus=focus_key,
                         message=fill_message(template, bindings),
                         path=path.value if isinstance(path, ox.NamedNode) else None,
-                        value=value_key,
+                        value=value_term,
                     )
         nodes: set | None = None
         for prop in shape.properties:
@@ -300,7 +314,7 @@ def _check_property(
             if not verdict:
                 named[node_key(node)] = node
                 named[node_key(value)] = value
-                yield RawResult(shape.rule_id, severity, node_key(node), message, path=path, value=node_key(value))
+                yield RawResult(shape.rule_id, severity, node_key(node), message, path=path, value=result_term(value))
 
 
 def _value_ok(value: Term, prop: PropertyConstraint, instances: _InstanceCache) -> bool:

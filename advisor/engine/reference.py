@@ -20,6 +20,7 @@ from rdflib.plugins.sparql import processor
 
 from advisor.engine.results import EngineOutput, RawResult
 from advisor.namespaces import HVS
+from advisor.report import Term
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 
@@ -52,6 +53,18 @@ def _key(term) -> str:
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def result_term(term: URIRef | BNode | Literal) -> Term:
+    """The term as results carry it: its kind, text, and a literal's datatype (none for a plain string) or language."""
+    if isinstance(term, BNode):
+        return Term(kind="blank", value=str(term))
+    if not isinstance(term, Literal):
+        return Term(kind="iri", value=str(term))
+    if term.language:
+        return Term(kind="literal", value=str(term), language=term.language)
+    datatype = str(term.datatype) if term.datatype is not None else None
+    return Term(kind="literal", value=str(term), datatype=None if datatype == _XSD_STRING else datatype)
 
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
@@ -149,7 +162,7 @@ class ReferenceEngine:
                         focus=_key(report.value(result, SH.focusNode)),
                         message=str(message),
                         path=str(path) if isinstance(path, URIRef) else None,
-                        value=_key(value) if value is not None else None,
+                        value=result_term(value) if value is not None else None,
                     )
                 )
         labels: dict[str, str] = {}

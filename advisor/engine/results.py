@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from advisor.report import Term
+
 
 @dataclass(frozen=True)
 class RawResult:
@@ -12,7 +14,12 @@ class RawResult:
     focus: str  # IRI of the focus node, or _:id for a blank node
     message: str
     path: str | None = None  # IRI of the result path
-    value: str | None = None  # IRI or lexical form of the value node
+    value: Term | None = None  # the value node, as the term it is (IRI, blank node, literal with its datatype)
+
+    @property
+    def value_key(self) -> str | None:
+        """The value as findings name it in text: the IRI, _:id for a blank node, a literal's lexical form."""
+        return self.value.key if self.value is not None else None
 
 
 @dataclass

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.namespaces import HVS, PREFIXES
-from advisor.report import Finding, Report, Severity
+from advisor.report import Finding, Report, Severity, Term
 
 SEVERITIES = {Severity.VIOLATION: SH.Violation, Severity.WARNING: SH.Warning, Severity.INFO: SH.Info}
 JSONLD_CONTEXT = {"sh": str(SH), "hvs": str(HVS), "xsd": str(XSD), "rdf": str(RDF), "rdfs": str(RDFS)}
@@ -83,12 +83,55 @@ def node(key: str) -> URIRef | BNode:
     return BNode(key[2:]) if key.startswith("_:") else URIRef(key)
 
 
-def _value(text: str) -> Node:
+def _value(finding: Finding) -> Node:
+    """sh:value: the term the engine found, else (a finding made without one) a term guessed from the text."""
+    term = finding.value_term
+    if term is not None:
+        return _term(term)
+    text = finding.value or ""
     if text.startswith("_:"):
         return BNode(text[2:])
     if text.startswith(("http://", "https://", "urn:")):
         return URIRef(text)
     return Literal(text)
+
+
+class _TypedAsWritten(Literal):
+    """A typed literal exactly as the engine found it, text and datatype, even when the text is not valid for it.
+
+    rdflib would read the text into a Python value (logging a traceback when it does not fit) and write numbers and
+    booleans as bare Turtle or as JSON values, which rewrites them ("TRUE" as true), breaks the syntax (an ill-typed
+    "no" written bare), changes the datatype ("1"^^xsd:boolean read back as an integer, "1"^^xsd:double as JSON 1.0
+    read back as an integer) or drops it (an ill-typed one as a JSON string): this one is always written quoted with
+    its datatype, in Turtle and, as a value object, in JSON-LD with the report's context."""
+
+    __slots__ = ()
+
+    def __new__(cls, lexical: str, datatype: str) -> _TypedAsWritten:
+        literal = super().__new__(cls, lexical)  # made as a plain string: rdflib does not read the text
+        literal._datatype = URIRef(datatype)
+        return literal
+
+    def _literal_n3(self, use_plain: bool = False, qname_callback=None) -> str:
+        datatype = (qname_callback(self.datatype) if qname_callback else None) or f"<{self.datatype}>"
+        return f"{self._quote_encode()}^^{datatype}"
+
+    def toPython(self) -> dict[str, str]:
+        """What rdflib's JSON-LD writer puts in place of a JSON value (it asks for one for numbers and booleans)."""
+        datatype = str(self.datatype)
+        short = "xsd:" + datatype[len(str(XSD)):] if datatype.startswith(str(XSD)) else datatype
+        return {"@type": short, "@value": str(self)}
+
+
+def _term(term: Term) -> Node:
+    """The rdflib term of a finding's value."""
+    if term.kind == "iri":
+        return URIRef(term.value)
+    if term.kind == "blank":
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return _TypedAsWritten(term.value, term.datatype) if term.datatype else Literal(term.value)
 
 
 def _component(finding: Finding, shapes: dict[str, _ShapeComponents]) -> URIRef | None:
@@ -130,7 +173,7 @@ def add_report(graph: Graph, report: Report, kb: KnowledgeBase) -> BNode:
         if finding.path:
             graph.add((result, SH.resultPath, URIRef(_expand(finding.path))))
         if finding.value is not None:
-            graph.add((result, SH.value, _value(finding.value)))
+            graph.add((result, SH.value, _value(finding)))
     return root
 
 
