@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from advisor.errors import KnowledgeBaseError
 from advisor.namespaces import HVS
-from advisor.report import Rule, Severity
+from advisor.report import PathComponents, Rule, Severity
 
 __all__ = ["Rule", "read_catalog"]
 
@@ -40,6 +41,38 @@ def _messages(graph: Graph, shape: URIRef) -> list[str]:
     return found
 
 
+# Constraint parameters of property shapes and their components, in the order a result is attributed
+# to them: a result without a value comes from a cardinality, one with a value from a value check.
+_CARDINALITY = ((SH.minCount, SH.MinCountConstraintComponent), (SH.maxCount, SH.MaxCountConstraintComponent))
+_VALUE_CHECKS = (
+    (SH.datatype, SH.DatatypeConstraintComponent),
+    (SH["class"], SH.ClassConstraintComponent),
+    (SH.nodeKind, SH.NodeKindConstraintComponent),
+    (SH["in"], SH.InConstraintComponent),
+    (SH["or"], SH.OrConstraintComponent),
+)
+
+
+def _path_iri(graph: Graph, path: Node | None) -> str | None:
+    if isinstance(path, URIRef):
+        return str(path)
+    inverse = graph.value(path, SH.inversePath) if path is not None else None
+    return str(inverse) if isinstance(inverse, URIRef) else None
+
+
+def _path_components(graph: Graph, shape: URIRef) -> dict[str, PathComponents]:
+    """The constraint components of the shape's property shapes, by the property IRI of their path."""
+    by_path: dict[str, PathComponents] = {}
+    for prop in graph.objects(shape, SH.property):
+        iri = _path_iri(graph, graph.value(prop, SH.path))
+        if iri is None:
+            continue
+        components = by_path.setdefault(iri, PathComponents())
+        components.cardinality += [str(c) for p, c in _CARDINALITY if graph.value(prop, p) is not None]
+        components.value_checks += [str(c) for p, c in _VALUE_CHECKS if graph.value(prop, p) is not None]
+    return by_path
+
+
 def read_catalog(graph: Graph) -> dict[str, Rule]:
     """Every rule shape (a subject with hvs:ruleId) as a Rule, by id, in id order."""
     rules: dict[str, Rule] = {}
@@ -68,5 +101,7 @@ def read_catalog(graph: Graph) -> dict[str, Rule]:
             remediation=_text(graph, shape, HVS.remediation) or "",
             applies_to=sorted(_label(graph, v) or "" for v in graph.objects(shape, HVS.appliesTo)),
             did_you_mean=graph.value(shape, HVS.didYouMean) == Literal(True),
+            sparql=graph.value(shape, SH.sparql) is not None,
+            path_components=_path_components(graph, shape),
         )
     return dict(sorted(rules.items()))

@@ -39,6 +39,14 @@ class Explanation(BaseModel):
     remediation: str
 
 
+class PathComponents(BaseModel):
+    """The SHACL constraint components of a rule's property shapes on one path, in the order a result is
+    attributed to them: a result without a value comes from a cardinality, one with a value from a value check."""
+
+    cardinality: list[str] = Field(default_factory=list)
+    value_checks: list[str] = Field(default_factory=list)
+
+
 class Rule(BaseModel):
     """One rule of the catalog, as its shape declares it (advisor.catalog reads it)."""
 
@@ -58,6 +66,8 @@ class Rule(BaseModel):
     remediation: str
     applies_to: list[str]
     did_you_mean: bool = False
+    sparql: bool = Field(False, exclude=True)  # the shape has SPARQL constraints
+    path_components: dict[str, PathComponents] = Field(default_factory=dict, exclude=True)  # by property IRI
 
     def explanation(self) -> Explanation:
         return Explanation(

@@ -70,7 +70,7 @@ def test_one_result_per_finding_with_its_focus_node_and_severity(path: Path, nam
 
 
 def test_path_value_and_category_are_kept() -> None:
-    report = made_up_report()
+    report = made_up_report().model_copy(update={"catalog": knowledge_base().catalog})
     graph = _parse(render(report, "shacl"), "shacl")
     with_path = next(r for r in graph.subjects(SH.resultPath, None))
     assert graph.value(with_path, SH.resultPath) == URIRef("https://w3id.org/hv-advisor/ontology#runsOn")
@@ -138,3 +138,13 @@ def test_a_batch_holds_one_validation_report_per_file() -> None:
         for report in reports:
             root = by_label[f"Validation report of {report.source}"]
             assert len(_results(graph, root)) == len(report.findings)
+
+
+def test_rules_are_described_from_the_report_s_own_catalog() -> None:
+    """A report without a catalog gets no sh:sourceShape, category or component: nothing comes from a global."""
+    graph = _parse(render(made_up_report(), "shacl"), "shacl")
+    results = list(graph.subjects(RDF.type, SH.ValidationResult))
+    assert results
+    for result in results:
+        assert graph.value(result, SH.sourceShape) is None and graph.value(result, HVS.category) is None
+        assert graph.value(result, SH.sourceConstraintComponent) is None

@@ -9,67 +9,16 @@ own verdict, which ignores warnings, info and waived findings, is in the JSON co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
-from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.namespaces import HVS, PREFIXES
-from advisor.report import Finding, Report, Severity, Term
+from advisor.report import Finding, Report, Rule, Severity, Term
 
 SEVERITIES = {Severity.VIOLATION: SH.Violation, Severity.WARNING: SH.Warning, Severity.INFO: SH.Info}
 JSONLD_CONTEXT = {"sh": str(SH), "hvs": str(HVS), "xsd": str(XSD), "rdf": str(RDF), "rdfs": str(RDFS)}
-
-# Constraint parameters of property shapes and their components, in the order a result is attributed
-# to them: a result without a value comes from a cardinality, one with a value from a value check.
-_CARDINALITY = ((SH.minCount, SH.MinCountConstraintComponent), (SH.maxCount, SH.MaxCountConstraintComponent))
-_VALUE_CHECKS = (
-    (SH.datatype, SH.DatatypeConstraintComponent),
-    (SH["class"], SH.ClassConstraintComponent),
-    (SH.nodeKind, SH.NodeKindConstraintComponent),
-    (SH["in"], SH.InConstraintComponent),
-    (SH["or"], SH.OrConstraintComponent),
-)
-
-
-@dataclass(frozen=True)
-class _ShapeComponents:
-    sparql: bool
-    by_path: dict[str, tuple[list[URIRef], list[URIRef]]]  # predicate IRI -> (cardinality, value checks)
-
-
-_cache: dict[int, dict[str, _ShapeComponents]] = {}
-
-
-def _path_iri(graph: Graph, path: Node) -> str | None:
-    if isinstance(path, URIRef):
-        return str(path)
-    inverse = graph.value(path, SH.inversePath)
-    return str(inverse) if isinstance(inverse, URIRef) else None
-
-
-def _shape_components(kb: KnowledgeBase) -> dict[str, _ShapeComponents]:
-    """For each rule shape: whether it has SPARQL constraints, and the components of its property shapes."""
-    if id(kb) in _cache:
-        return _cache[id(kb)]
-    graph = kb.shapes
-    components: dict[str, _ShapeComponents] = {}
-    for rule in kb.catalog.values():
-        shape = URIRef(rule.shape)
-        by_path: dict[str, tuple[list[URIRef], list[URIRef]]] = {}
-        for prop in graph.objects(shape, SH.property):
-            iri = _path_iri(graph, graph.value(prop, SH.path))
-            if iri is None:
-                continue
-            cardinality, checks = by_path.setdefault(iri, ([], []))
-            cardinality += [c for p, c in _CARDINALITY if graph.value(prop, p) is not None]
-            checks += [c for p, c in _VALUE_CHECKS if graph.value(prop, p) is not None]
-        components[rule.id] = _ShapeComponents(sparql=graph.value(shape, SH.sparql) is not None, by_path=by_path)
-    _cache[id(kb)] = components
-    return components
-
 
 def _expand(short: str) -> str:
     prefix, colon, local = short.partition(":")
@@ -134,28 +83,27 @@ def _term(term: Term) -> Node:
     return _TypedAsWritten(term.value, term.datatype) if term.datatype else Literal(term.value)
 
 
-def _component(finding: Finding, shapes: dict[str, _ShapeComponents]) -> URIRef | None:
-    known = shapes.get(finding.rule_id)
-    if known is None:
-        return None
-    if finding.path is not None and _expand(finding.path) in known.by_path:
-        cardinality, checks = known.by_path[_expand(finding.path)]
+def _component(finding: Finding, rule: Rule) -> URIRef | None:
+    """The constraint component a finding's result comes from, as far as its rule's shape tells."""
+    if finding.path is not None and _expand(finding.path) in rule.path_components:
+        known = rule.path_components[_expand(finding.path)]
+        checks, cardinality = known.value_checks, known.cardinality
         preferred = (checks + cardinality) if finding.value is not None else (cardinality + checks)
         if preferred:
-            return preferred[0]
-    return SH.SPARQLConstraintComponent if known.sparql else None
+            return URIRef(preferred[0])
+    return SH.SPARQLConstraintComponent if rule.sparql else None
 
 
-def add_report(graph: Graph, report: Report, kb: KnowledgeBase) -> BNode:
-    """Add one sh:ValidationReport for the report to the graph and return its node."""
-    shapes = _shape_components(kb)
+def add_report(graph: Graph, report: Report) -> BNode:
+    """Add one sh:ValidationReport for the report to the graph and return its node; rules are described from the
+    report's own catalog."""
     root = BNode()
     graph.add((root, RDF.type, SH.ValidationReport))
     graph.add((root, SH.conforms, Literal(not report.findings)))
     if report.source:
         graph.add((root, RDFS.label, Literal(f"Validation report of {report.source}")))
     for finding in report.findings:
-        rule = kb.catalog.get(finding.rule_id)
+        rule = report.catalog.get(finding.rule_id)
         result = BNode()
         graph.add((root, SH.result, result))
         graph.add((result, RDF.type, SH.ValidationResult))
@@ -167,7 +115,7 @@ def add_report(graph: Graph, report: Report, kb: KnowledgeBase) -> BNode:
             graph.add((result, SH.sourceShape, URIRef(rule.shape)))
             if rule.category_id:
                 graph.add((result, HVS.category, HVS[rule.category_id]))
-        component = _component(finding, shapes)
+        component = _component(finding, rule) if rule is not None else None
         if component is not None:
             graph.add((result, SH.sourceConstraintComponent, component))
         if finding.path:
@@ -177,13 +125,12 @@ def add_report(graph: Graph, report: Report, kb: KnowledgeBase) -> BNode:
     return root
 
 
-def report_graph(reports: Sequence[Report], kb: KnowledgeBase | None = None) -> Graph:
-    kb = kb or knowledge_base()
+def report_graph(reports: Sequence[Report]) -> Graph:
     graph = Graph()
     for prefix, namespace in (("sh", SH), ("hvs", HVS), ("xsd", XSD)):
         graph.bind(prefix, namespace)
     for report in reports:
-        add_report(graph, report, kb)
+        add_report(graph, report)
     return graph
 
 
