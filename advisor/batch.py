@@ -16,10 +16,10 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from pathlib import Path
 
 from advisor import pipeline
+from advisor.cli_options import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, FailOn  # declared where `advisor --help` reads them
 from advisor.config import Settings
 from advisor.encoding import decode_text
 from advisor.errors import AdvisorError, UnsupportedEncodingError
@@ -264,23 +264,6 @@ def run_batch(
 
 
 # ---------------------------------------------------------------- exit status
-
-
-class FailOn(StrEnum):
-    """Which findings (not waived) make the exit status 1."""
-
-    VIOLATION = "violation"
-    WARNING = "warning"
-    INFO = "info"
-    NEVER = "never"
-
-    def fails(self, severity: Severity) -> bool:
-        if self is FailOn.NEVER:
-            return False
-        return severity.rank <= Severity(self.value).rank
-
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 
 def exit_status(results: Sequence[FileResult], fail_on: FailOn) -> int:

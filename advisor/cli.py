@@ -8,50 +8,32 @@ itself is broken, 130 when interrupted. Errors map to statuses in one table, EXI
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import os
 import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import click
 import typer
 import typer.main
 
-from advisor.baseline import Baseline, annotate_sarif, baseline_sentence, load_baseline, only_new
-from advisor.batch import (
-    EXIT_INPUT,
-    BatchOptions,
-    FailOn,
-    FileResult,
-    Inputs,
-    collect_inputs,
-    exit_status,
-    render_one,
-    render_results,
-    run_batch,
-    summarize,
-    waiver_notes,
-    write_report_directory,
-)
-from advisor.catalog import Rule
 from advisor.cli_history import register as register_history
 from advisor.cli_import import register as register_import
 from advisor.cli_import import split_validate_inputs, validate_inventory
 from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
+from advisor.cli_options import EXIT_INPUT, REPORT_FORMAT_NAMES, FailOn
 from advisor.cli_whatif import register as register_what_if
-from advisor.config import get_settings
 from advisor.encoding import decode_text
 from advisor.errors import AdvisorError, InputError, KnowledgeBaseError, NotFoundError
-from advisor.knowledge import knowledge_base
-from advisor.loading import format_from_label, parse_file
-from advisor.pipeline import Extras, Options
-from advisor.policy import resolve_policy
-from advisor.render import FORMATS, get_format
-from advisor.render.explanation import RULE_VIEW, RULE_VIEW_MARKDOWN, Kind, Part, parts
+
+if TYPE_CHECKING:  # the pipeline, the knowledge base and the renderers load in the commands that use them
+    from advisor.baseline import Baseline
+    from advisor.batch import BatchOptions, FileResult, Inputs
+    from advisor.render.explanation import Part
+    from advisor.report import Rule
 
 app = typer.Typer(
     name="advisor",
@@ -91,6 +73,8 @@ def _as_of(value: str | None) -> dt.date:
 
 
 def _run_with_progress(inputs: Inputs, options: BatchOptions, jobs: int, show: bool) -> list[FileResult]:
+    from advisor.batch import run_batch
+
     if not show:
         return run_batch(inputs, options, jobs=jobs)
     from rich.console import Console
@@ -109,6 +93,9 @@ def _is_directory_target(output: str) -> bool:
 def _write_reports(
     results: list[FileResult], batch: bool, name: str, output: str | None, baseline: Baseline | None = None
 ) -> None:
+    from advisor.baseline import annotate_sarif
+    from advisor.batch import render_one, render_results, write_report_directory
+
     if output is not None and _is_directory_target(output):
         if baseline is not None and name == "sarif":
             raise InputError("--baseline with --format sarif writes one log: give --output a file, not a directory")
@@ -146,7 +133,7 @@ def validate(
         ),
     ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"Report format: {', '.join(FORMATS)}.")
+        str, typer.Option("--format", "-f", help=f"Report format: {', '.join(REPORT_FORMAT_NAMES)}.")
     ] = "text",
     output: Annotated[
         str | None,
@@ -189,6 +176,15 @@ def validate(
     ] = None,
 ) -> None:
     """Validate environment graphs; exit 0 without failing findings, 1 with, 2 for bad input or usage."""
+    from advisor.baseline import baseline_sentence, load_baseline, only_new
+    from advisor.batch import BatchOptions, Inputs, collect_inputs, exit_status, summarize, waiver_notes
+    from advisor.config import get_settings
+    from advisor.knowledge import knowledge_base
+    from advisor.loading import format_from_label
+    from advisor.pipeline import Extras, Options
+    from advisor.policy import resolve_policy
+    from advisor.render import get_format
+
     date = _as_of(as_of)
     baseline = load_baseline(baseline_file, size_limit(max_bytes)) if baseline_file is not None else None
     get_format(output_format)
@@ -249,6 +245,10 @@ def validate(
 
 
 def _find_rule(rule_id: str) -> Rule:
+    import difflib
+
+    from advisor.knowledge import knowledge_base
+
     catalog = knowledge_base().catalog
     rule = knowledge_base().rule(rule_id)
     if rule is None:
@@ -267,6 +267,8 @@ def rules_command(
     output_format: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown.")] = "table",
 ) -> None:
     """List the rules, read from the shapes."""
+    from advisor.knowledge import knowledge_base
+
     rules = list(knowledge_base().catalog.values())
     if output_format == "json":
         typer.echo(json.dumps([r.model_dump(mode="json") for r in rules], indent=2, ensure_ascii=False))
@@ -292,6 +294,8 @@ def rules_command(
 
 def _text_block(part: Part) -> list[str]:
     """One part of a rule's explanation for `advisor explain`: its label, then its text indented and wrapped."""
+    from advisor.render.explanation import Kind
+
     if part.kind is Kind.REFERENCES:
         return ["", f"{part.label}:", *(f"  {r}" for r in part.references)]
     heading, body = f"{part.label}:", part.text
@@ -301,6 +305,8 @@ def _text_block(part: Part) -> list[str]:
 
 
 def _markdown_block(part: Part) -> list[str]:
+    from advisor.render.explanation import Kind
+
     if part.kind is Kind.PAPER:
         return ["", f"> {part.text}", ">", f"> — {part.label}" + (f" ({part.section})" if part.section else "")]
     if part.kind is Kind.REFERENCES:
@@ -309,6 +315,8 @@ def _markdown_block(part: Part) -> list[str]:
 
 
 def _explain_text(rule: Rule) -> str:
+    from advisor.render.explanation import RULE_VIEW, parts
+
     lines = [f"{rule.id} — {rule.title}", f"Severity: {rule.severity.value}   Category: {rule.category}"]
     if rule.applies_to:
         lines.append(f"Applies to: {', '.join(rule.applies_to)}")
@@ -319,6 +327,8 @@ def _explain_text(rule: Rule) -> str:
 
 
 def _explain_markdown(rule: Rule) -> str:
+    from advisor.render.explanation import RULE_VIEW_MARKDOWN, parts
+
     lines = [f"## {rule.id} — {rule.title}", "", f"**Severity:** {rule.severity.value} · **Category:** {rule.category}"]
     if rule.applies_to:
         lines.append(f" · **Applies to:** {', '.join(rule.applies_to)}")
@@ -378,6 +388,7 @@ def query(
 ) -> None:
     """Run a read-only SPARQL query over a graph and the ontology (prefixes hv:, hvs:, rdfs:, ... predeclared)."""
     from advisor import query as sparql_query
+    from advisor.loading import format_from_label, parse_file
     from advisor.sparql import inspect_query
 
     if output_format not in ("table", "csv", "json"):

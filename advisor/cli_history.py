@@ -9,23 +9,21 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyoxigraph as ox
 import typer
 
-from advisor import pipeline
-from advisor.baseline import BaselineFinding, load_baseline
-from advisor.batch import FailOn
 from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
-from advisor.config import get_settings
-from advisor.diff import Drift, Side, diff_findings, diff_graphs, fails, side_of, standing
+from advisor.cli_options import DRIFT_FORMAT_NAMES, FailOn
 from advisor.encoding import decode_text
 from advisor.errors import InputError, UnsupportedEncodingError
-from advisor.loading import SizeLimit, format_from_label
-from advisor.pipeline import Options
-from advisor.render.drift import DRIFT_FORMATS, render_drift
-from advisor.report import Severity
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from advisor.baseline import BaselineFinding
+    from advisor.diff import Side
+    from advisor.loading import SizeLimit
 
 REPORT_SUFFIXES = (".json", ".sarif")
 
@@ -54,6 +52,10 @@ def _is_report(path: Path, limit: SizeLimit) -> bool:
 
 
 def _report_side(path: Path, limit: SizeLimit) -> State:
+    from advisor.baseline import load_baseline
+    from advisor.diff import Side
+    from advisor.report import Severity
+
     baseline = load_baseline(path, limit)
     score = None
     try:
@@ -70,6 +72,12 @@ def _report_side(path: Path, limit: SizeLimit) -> State:
 
 def load_state(path: Path, as_of: dt.date, input_format: str | None, limit: SizeLimit | None = None) -> State:
     """A graph (validated as of the date) or an earlier report."""
+    from advisor import pipeline
+    from advisor.config import get_settings
+    from advisor.diff import side_of, standing
+    from advisor.loading import format_from_label
+    from advisor.pipeline import Options
+
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     limit = limit or size_limit()
@@ -85,7 +93,7 @@ def diff_command(
     old: Annotated[Path, typer.Argument(help="The earlier graph, or its JSON or SARIF report.", show_default=False)],
     new: Annotated[Path, typer.Argument(help="The later graph, or its JSON or SARIF report.", show_default=False)],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(DRIFT_FORMATS)}.")
+        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(DRIFT_FORMAT_NAMES)}.")
     ] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the drift to this file.")] = None,
     fail_on: Annotated[
@@ -99,8 +107,12 @@ def diff_command(
 ) -> None:
     """What changed between two states of an estate: new, fixed and unchanged findings, resources added, removed
     and changed. Exit 1 when a new finding is at or above --fail-on, else 0; 2 for bad input."""
-    if output_format not in DRIFT_FORMATS:
-        raise InputError(f"--format must be one of {', '.join(DRIFT_FORMATS)}, not {output_format!r}")
+    from advisor.diff import Drift, diff_findings, diff_graphs, fails
+    from advisor.render.drift import render_drift
+    from advisor.report import Severity
+
+    if output_format not in DRIFT_FORMAT_NAMES:
+        raise InputError(f"--format must be one of {', '.join(DRIFT_FORMAT_NAMES)}, not {output_format!r}")
     try:
         date = dt.date.fromisoformat(as_of) if as_of is not None else dt.date.today()
     except ValueError:

@@ -12,21 +12,32 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pyoxigraph as ox
 import typer
 
-from advisor import pipeline
-from advisor.batch import BatchOptions, FileError, FileResult
 from advisor.cli_limits import DEFAULT_MAX_BYTES, OPTION, MaxBytesOption
 from advisor.errors import AdvisorError, InputError
-from advisor.importers.inputs import Limit, environment_name, import_paths, parsed_graph, split_arguments
 
-OUTPUT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "n-triples": ox.RdfFormat.N_TRIPLES}
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from advisor.batch import BatchOptions, FileResult
+    from advisor.importers.inputs import Limit
+
+OUTPUT_FORMAT_NAMES = ("turtle", "json-ld", "n-triples")
+
+
+def _rdf_format(name: str) -> ox.RdfFormat:
+    """The pyoxigraph format of an --format name (imported only when a graph is written)."""
+    import pyoxigraph as ox
+
+    return {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "n-triples": ox.RdfFormat.N_TRIPLES}[name]
 
 
 def _limit(max_bytes: int) -> Limit:
+    from advisor.importers.inputs import Limit
+
     return Limit(max_bytes, OPTION)
 
 
@@ -77,8 +88,10 @@ def import_command(
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Import inventory documents into a graph of the hv: vocabulary; exit 0, or 2 for bad input (nothing written)."""
-    if output_format not in OUTPUT_FORMATS:
-        raise InputError(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
+    from advisor.importers.inputs import import_paths, split_arguments
+
+    if output_format not in OUTPUT_FORMAT_NAMES:
+        raise InputError(f"--format must be one of {', '.join(OUTPUT_FORMAT_NAMES)}, not {output_format!r}")
     limit = _limit(max_bytes)
     graphs, _, files = split_arguments(inputs, limit)
     if graphs:
@@ -86,7 +99,7 @@ def import_command(
     result = import_paths(files, overlay or (), limit)
     for warning in result.warnings:
         typer.echo(f"warning: {warning.rule_id}: {warning.text}", err=True)
-    content = result.serialize(OUTPUT_FORMATS[output_format])
+    content = result.serialize(_rdf_format(output_format))
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -100,6 +113,8 @@ def split_validate_inputs(
     arguments: Sequence[str], max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[list[str], list[str], list[Path]]:
     """For `advisor validate`: (RDF arguments, inventory arguments, inventory files)."""
+    from advisor.importers.inputs import split_arguments
+
     return split_arguments(arguments, _limit(max_bytes))
 
 
@@ -111,6 +126,10 @@ def validate_inventory(
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> FileResult:
     """The inventory arguments imported together (with the overlays) and validated as one environment."""
+    from advisor import pipeline
+    from advisor.batch import FileError, FileResult
+    from advisor.importers.inputs import environment_name, import_paths, parsed_graph
+
     name = environment_name(arguments)
     try:
         result = import_paths(files, overlays, _limit(max_bytes))

@@ -6,11 +6,12 @@ The service takes at most `max_body_bytes` (10 MiB by default) per request; the 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from advisor.loading import SizeLimit
+if TYPE_CHECKING:
+    from advisor.loading import SizeLimit
 
 DEFAULT_MAX_BYTES = 2 * 1024**3
 OPTION = "--max-bytes"
@@ -28,4 +29,6 @@ MaxBytesOption = Annotated[
 
 def size_limit(max_bytes: int = DEFAULT_MAX_BYTES) -> SizeLimit:
     """The limit an input file of the CLI is held to; its error names --max-bytes."""
+    from advisor.loading import SizeLimit  # pyoxigraph: only for a command that reads a graph
+
     return SizeLimit(max_bytes, limit=OPTION, raised_by=OPTION)

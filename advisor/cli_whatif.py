@@ -11,10 +11,8 @@ from typing import Annotated
 import typer
 
 from advisor.cli_limits import DEFAULT_MAX_BYTES, MaxBytesOption, size_limit
+from advisor.cli_options import WHAT_IF_FORMAT_NAMES
 from advisor.errors import InputError
-from advisor.loading import format_from_label, format_from_name, read_file
-from advisor.whatif.output import RENDERERS, render
-from advisor.whatif.run import what_if_document
 
 EXIT_UNRECOVERABLE = 1
 
@@ -32,7 +30,7 @@ def what_if_command(
         ),
     ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(RENDERERS)}.")
+        str, typer.Option("--format", "-f", help=f"Output format: {', '.join(WHAT_IF_FORMAT_NAMES)}.")
     ] = "text",
     as_of: Annotated[
         str | None,
@@ -44,8 +42,12 @@ def what_if_command(
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """What if these elements were lost? Exit 1 when some system would be unrecoverable, else 0; 2 for bad input."""
-    if output_format not in RENDERERS:
-        raise InputError(f"--format must be one of {', '.join(RENDERERS)}, not {output_format!r}")
+    from advisor.loading import format_from_label, format_from_name, read_file
+    from advisor.whatif.output import render
+    from advisor.whatif.run import what_if_document
+
+    if output_format not in WHAT_IF_FORMAT_NAMES:
+        raise InputError(f"--format must be one of {', '.join(WHAT_IF_FORMAT_NAMES)}, not {output_format!r}")
     try:
         date = dt.date.fromisoformat(as_of) if as_of is not None else dt.date.today()
     except ValueError:
