@@ -52,13 +52,17 @@ def build_store(
 ) -> ox.Store:
     """An in-memory store with the data, the ontology and the validation context, in the default graph.
 
-    The data's store is taken over from the parsed graph (no copy); a document may not set the validation
-    context itself, so any statement it makes about that node is dropped.
+    The data's store is taken over from the parsed graph (no copy). A document may not set the validation context
+    nor state the facts the engine derives (hvs:protectedBy, hvs:atSite, ...: a stated hvs:protectedBy would make
+    an unprotected VM look covered), so any statement it makes about that node or with those predicates is dropped.
     """
     store = graph.take_store()
     context = ox.NamedNode(VALIDATION_CONTEXT_IRI)
     for quad in list(store.quads_for_pattern(context, None, None)):
         store.remove(quad)
+    for predicate in sorted(p for p in kb.plan.derived_predicates if p.startswith(HVS_IRI)):
+        for quad in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None)):
+            store.remove(quad)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in kb.ontology_triples)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _context_triples(as_of, kb, parameters or {}))
     return store

@@ -84,6 +84,32 @@ def test_a_document_cannot_set_the_validation_context(spoof: str, engine: str) -
     assert _age_findings(report) == [], f"the document's {spoof} took effect"
 
 
+UNCOVERED_VM = b"""
+@prefix hv: <https://w3id.org/hv-advisor/ontology#> .
+@prefix hvs: <https://w3id.org/hv-advisor/shapes#> .
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:hv01 a hv:HyperVHost ; rdfs:label "HV01" .
+ex:web01 a hv:VirtualMachine ; rdfs:label "WEB01" ; hv:runsOn ex:hv01 .
+ex:job a hv:BackupJob ; rdfs:label "Nightly" .
+"""
+DERIVED_SPOOFS = {
+    # Each statement, if it took effect, would hide WEB01's COV-001 (no job covers it).
+    "protectedBy": "ex:web01 hvs:protectedBy ex:job .",
+    "isA": "ex:web01 hvs:isA hv:HyperVHost .",
+}
+
+
+@pytest.mark.parametrize("spoof", sorted(DERIVED_SPOOFS))
+@pytest.mark.parametrize("engine", ["fast", "reference"])
+def test_a_document_cannot_state_the_facts_the_engine_derives(spoof: str, engine: str) -> None:
+    graph = parse_bytes(UNCOVERED_VM + DERIVED_SPOOFS[spoof].encode("utf-8"), RdfFormat.TURTLE)
+    report = validate(graph, as_of=dt.date(2026, 11, 25), engine=engine)
+    assert [(f.focus_node, f.message) for f in report.findings if f.rule_id == "COV-001"] == [
+        ("https://example.org/web01", "WEB01 is not covered by any backup job and no exclusion reason is stated.")
+    ], f"the document's hvs:{spoof} took effect"
+
+
 def test_finding_names_the_resource_by_its_label() -> None:
     report = validate(parse_bytes(UNPROTECTED_VM, RdfFormat.TURTLE), as_of=dt.date(2026, 11, 25))
     (finding,) = [f for f in report.findings if f.rule_id == "COV-001"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from advisor.errors import KnowledgeBaseError
@@ -82,12 +83,24 @@ class Derivation:
     order: tuple[float, float]  # (the shape's sh:order, the rule's sh:order): pySHACL's order too
     targets: Targets
     query: str
+    predicates: frozenset[str] = frozenset()  # the predicates of its CONSTRUCT template
+
+
+def template_predicates(query: str) -> frozenset[str]:
+    """The IRIs in predicate position of a CONSTRUCT query's template."""
+    template = prepareQuery(query).algebra["template"] or ()
+    return frozenset(str(p) for _, p, _ in template if isinstance(p, URIRef))
 
 
 @dataclass(frozen=True)
 class ShapePlan:
     shapes: tuple[CompiledShape, ...]
     derivations: tuple[Derivation, ...] = field(default=())
+
+    @property
+    def derived_predicates(self) -> frozenset[str]:
+        """Every predicate a derivation adds facts with."""
+        return frozenset().union(*(d.predicates for d in self.derivations))
 
     def shape(self, rule_id: str) -> CompiledShape:
         for compiled in self.shapes:
@@ -208,12 +221,14 @@ def compile_shapes(graph: Graph) -> ShapePlan:
             raise KnowledgeBaseError(f"{shape}: only sh:SPARQLRule derivations are supported")
         construct = graph.value(rule, SH.construct)
         shape_order, rule_order = graph.value(shape, SH.order), graph.value(rule, SH.order)
+        query = f"{prefix_block(graph, rule)}\n{_THIS.sub('?this', str(construct))}"
         derivations.append(
             Derivation(
                 shape=str(shape),
                 order=(float(shape_order or 0), float(rule_order or 0)),
                 targets=_targets(graph, shape),
-                query=f"{prefix_block(graph, rule)}\n{_THIS.sub('?this', str(construct))}",
+                query=query,
+                predicates=template_predicates(query),
             )
         )
     derivations.sort(key=lambda d: (d.order, d.shape))
