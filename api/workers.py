@@ -125,6 +125,17 @@ class _Died(Exception):
     pass
 
 
+class _IdleWorkers(asyncio.Queue[_Worker]):
+    """Idle workers: the one used last first (its caches are warm: 2 ms less of about 80 at 100 VMs), then the others,
+    and workers still starting last (a task should not wait for one while a prepared one is idle)."""
+
+    def _put(self, worker: _Worker) -> None:
+        if worker.ready:
+            self._queue.appendleft(worker)
+        else:
+            self._queue.append(worker)
+
+
 class WorkerPool:
     """`size` worker processes that share nothing with the service but their arguments and results."""
 
@@ -145,7 +156,7 @@ class WorkerPool:
         self._arguments = arguments
         self._start_timeout = start_timeout
         self._context = _context()
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._idle: asyncio.Queue[_Worker] = _IdleWorkers()
         self._all: list[_Worker] = []
         self.busy = 0
         self.started = False

@@ -138,3 +138,25 @@ def _load(base: str, document: bytes, requests: int, clients: int, per_client: i
 def service_available() -> bool:
     """Whether this checkout has the service (api/ and `advisor serve`)."""
     return (Path(__file__).resolve().parent.parent / "api" / "server.py").is_file()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.api_load FILE`: the service's latency for one Turtle document, as one JSON object."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("file", type=Path, help="a Turtle document, e.g. `python -m bench.generate 100 -o FILE`")
+    parser.add_argument("--requests", type=int, default=200, help="sequential requests timed after 10 to warm up")
+    parser.add_argument("--clients", type=int, default=0, help="concurrent clients afterwards (0: none)")
+    parser.add_argument("--per-client", type=int, default=50, help="requests of each concurrent client")
+    parser.add_argument("--workers", type=int, default=None, help="validation workers (default: the setting's)")
+    args = parser.parse_args(argv)
+    figures = measure(args.file.read_bytes(), requests=args.requests, clients=args.clients,
+                      per_client=args.per_client, workers=args.workers)  # fmt: skip
+    sys.stdout.write(json.dumps(figures.__dict__) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

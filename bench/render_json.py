@@ -59,8 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         "findings": len(report.findings),
         "blast_radius": len(report.blast_radius or []),
         "report_bytes": len(body),
-        "render_cpu_s": round(render_seconds, 3),
-        "contract_dumps_cpu_s": round(contract_seconds, 3),
+        "render_cpu_s": round(render_seconds, 4),
+        "contract_dumps_cpu_s": round(contract_seconds, 4),
         "identical": body == expected,
         "runs": args.runs,
     }
