@@ -22,6 +22,9 @@ def short_name(iri: str) -> str:
     return iri
 
 
+UNNAMED = "an unnamed resource"  # how the rules' name fallbacks, too, word a node without a name
+
+
 def display(key: str | None, labels: dict[str, str]) -> str:
     """How a node is named in a message: its label, else its short name or local name."""
     if key is None:
@@ -31,6 +34,8 @@ def display(key: str | None, labels: dict[str, str]) -> str:
     if key.startswith(("http://", "https://", "urn:")):
         name = short_name(key)
         return name if name != key else re.split(r"[/#:]", key.rstrip("/#"))[-1] or key
+    if key.startswith("_:"):
+        return UNNAMED  # a blank node's id is made up by whoever parsed the graph: it names nothing to a reader
     return key
 
 
