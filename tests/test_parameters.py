@@ -102,10 +102,15 @@ def test_the_policy_guide_lists_every_parameter_with_its_default() -> None:
     assert rows == {key: str(p.default) for key, p in knowledge_base().parameters.items()}
 
 
-def test_the_engine_threads_setting_reaches_the_engine() -> None:
+def test_the_engine_threads_setting_reaches_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     from advisor import validation
 
     document = Document(WIDE_VM, RdfFormat.TURTLE)
-    pipeline.run(document, Options(as_of=AS_OF), _settings(engine_threads=3))
     kb = knowledge_base()
+    monkeypatch.setattr(validation, "PARALLEL_FROM_TRIPLES", 0)  # as for a large graph
+    pipeline.run(document, Options(as_of=AS_OF), _settings(engine_threads=3))
     assert validation._engines[("fast", id(kb), 3)][1].threads == 3  # type: ignore[attr-defined]
+    validation._engines.clear()
+    monkeypatch.undo()  # a graph this small runs its rules in one thread, whatever the setting
+    pipeline.run(document, Options(as_of=AS_OF), _settings(engine_threads=3))
+    assert [key for key in validation._engines if key[0] == "fast"] == [("fast", id(kb), 1)]
