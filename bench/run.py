@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import api_load, generate_dense, machine, topbraid, whole  # noqa: E402
+from bench import api_load, child, generate_dense, machine, topbraid, whole  # noqa: E402
 from bench.generate import DEFAULT_AS_OF, write_estate  # noqa: E402
 from bench.report import markdown, targets, timestamp  # noqa: E402
 
@@ -64,27 +64,14 @@ def _child(mode: str, path: Path, cap: float | None = None) -> tuple[dict | None
     """Run `python -m bench.measure MODE PATH`; (result, peak RSS MiB, timed out, stderr)."""
     command = [sys.executable, "-m", "bench.measure", mode, str(path), "--as-of", DEFAULT_AS_OF.isoformat()]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT)})
-        deadline = None if cap is None else time.monotonic() + cap
-        timed_out = False
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if deadline is not None and time.monotonic() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                timed_out = True
-                break
-            time.sleep(0.05)
-        process.returncode = os.waitstatus_to_exitcode(status)
+        finished = child.run(command, cap=cap, cwd=ROOT, stdout=out, stderr=err,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(), err.read().decode(errors="replace")
-    rss = usage.ru_maxrss / 1024
-    if timed_out or process.returncode != 0:
-        return None, rss, timed_out, stderr[-2000:]
+    rss = finished.peak_rss_mib
+    if finished.timed_out or finished.status != 0:
+        return None, rss, finished.timed_out, stderr[-2000:]
     return json.loads(stdout.strip().splitlines()[-1]), rss, False, stderr
 
 

@@ -14,9 +14,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from bench import child
 
 ROOT = Path(__file__).resolve().parent.parent
 # Estates of 50,000 VMs and more are larger than the default limits of a request and of a graph.
@@ -55,12 +56,9 @@ class Whole:
 
 def _run(command: list[str], stdout) -> tuple[float, float, float, int]:
     """(wall s, CPU s, peak RSS MiB, exit status) of one child process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=stdout, stderr=subprocess.DEVNULL,
-                               env={**os.environ, **LIMITS, "PYTHONPATH": str(ROOT)})
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    finished = child.run(command, cwd=ROOT, stdout=stdout, stderr=subprocess.DEVNULL,
+                         env={**os.environ, **LIMITS, "PYTHONPATH": str(ROOT)})
+    return finished.wall_seconds, finished.cpu_seconds, finished.peak_rss_mib, finished.status
 
 
 def advisor_command() -> list[str]:
