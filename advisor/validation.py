@@ -80,7 +80,7 @@ def count_systems(store: ox.Store) -> int:
 
 
 # Below this many triples the rules run in one thread: starting threads and sharing the store cost more than they
-# save (a 100-VM graph, 3,000 triples, validates in 63 ms of CPU in one thread and 75 ms in two; 10,000 VMs are
+# save (a 100-VM graph, 3,000 triples, validates in 67 ms of CPU in one thread and 75 ms in two; 10,000 VMs are
 # faster in two).
 PARALLEL_FROM_TRIPLES = 20_000
 
