@@ -48,17 +48,24 @@ def assert_offline(chromium: Browser, server: Server) -> None:
         assert "net::ERR" not in message and "Content Security Policy" not in message, message
 
 
+def execute_and_read_response(chromium: Browser, operation: str) -> str:
+    """Click Execute on the Swagger UI operation `operation` (its CSS selector), wait for the live response,
+    assert its status is 200 and return the response body's text."""
+    responses = f"{operation} .live-responses-table"
+    chromium.click(chromium.find(f"{operation} button.execute"))
+    statuses = chromium.wait(
+        lambda: [chromium.text(e) for e in chromium.find_all(f"{responses} .response-col_status")],
+        "the response status",
+    )
+    assert "200" in statuses
+    return chromium.text(chromium.find(f"{responses} .response-col_description pre"))
+
+
 def test_swagger_ui_uploads_a_file_and_shows_the_findings(chromium: Browser, server: Server) -> None:
     chromium.get(f"{server.url}/docs#/Validation/validate_graph_v1_validate_post")
     chromium.click(chromium.find(f"{VALIDATE} select.content-type option[value='multipart/form-data']"))
     chromium.send_keys(chromium.find(f"{VALIDATE} input[type=file]"), str(EXAMPLE_TTL))
-    chromium.click(chromium.find(f"{VALIDATE} button.execute"))
-    statuses = chromium.wait(
-        lambda: [chromium.text(e) for e in chromium.find_all(f"{VALIDATE} .live-responses-table .response-col_status")],
-        "the response status",
-    )
-    assert "200" in statuses
-    body = chromium.text(chromium.find(f"{VALIDATE} .live-responses-table .response-col_description pre"))
+    body = execute_and_read_response(chromium, VALIDATE)
     assert '"rule_id": "COV-001"' in body and '"focus_label": "WEB01"' in body
     assert_offline(chromium, server)
 

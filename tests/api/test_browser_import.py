@@ -6,11 +6,16 @@ from __future__ import annotations
 import pytest
 
 from tests.api.server import Server
-from tests.api.test_browser import assert_offline, chromium, server  # noqa: F401  (fixtures)
+from tests.api.test_browser import (  # noqa: F401  (chromium and server are fixtures)
+    VALIDATE,
+    assert_offline,
+    chromium,
+    execute_and_read_response,
+    server,
+)
 from tests.api.webdriver import Browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-VALIDATE = "#operations-Validation-validate_graph_v1_validate_post"
 INVENTORY = "application/vnd.hv-advisor.inventory+json"
 
 
@@ -19,12 +24,6 @@ def test_swagger_ui_validates_the_example_inventory(chromium: Browser, server: S
     chromium.click(chromium.find(f"{VALIDATE} select.content-type option[value='{INVENTORY}']"))
     editor = chromium.wait(lambda: chromium.find_all(f"{VALIDATE} textarea.body-param__text"), "the body editor")
     assert '"hv-advisor-inventory"' in chromium.execute("return arguments[0].value", editor[0])
-    chromium.click(chromium.find(f"{VALIDATE} button.execute"))
-    statuses = chromium.wait(
-        lambda: [chromium.text(e) for e in chromium.find_all(f"{VALIDATE} .live-responses-table .response-col_status")],
-        "the response status",
-    )
-    assert "200" in statuses
-    body = chromium.text(chromium.find(f"{VALIDATE} .live-responses-table .response-col_description pre"))
+    body = execute_and_read_response(chromium, VALIDATE)
     assert '"rule_id": "COV-003"' in body and '"focus_label": "SQL01"' in body and '"focus_label": "HV01"' in body
     assert_offline(chromium, server)
