@@ -1,0 +1,148 @@
+"""Measure a rule's SPARQL written another way before changing a shape: `python -m bench.query_variants ...`.
+
+Two questions the speed work keeps asking, each answered on a real validation store (the one
+`advisor query --derived` would scan, from `advisor.pipeline.validation_store`):
+
+- `rewrite FILE REPLACEMENTS`: every constraint, SPARQL target and derivation query of the catalog that a
+  text replacement changes is run before and after (best of `--runs`, CPU seconds of this process), with
+  its solutions compared. REPLACEMENTS holds one replacement per line, `old text => new text`, matched
+  against the compiled query (prefixes applied, `$this` written `?this`); other lines are ignored.
+- `derived-graph FILE`: the derived facts kept in a named graph of their own instead of the default graph:
+  the derivations, then every constraint query over the union of both graphs and over the data alone.
+
+One line per query on standard output, then the totals. Nothing here changes a shape.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from advisor.engine.fast import as_insert
+from advisor.knowledge import KnowledgeBase, knowledge_base
+from advisor.pipeline import Options, validation_store
+from bench.measure import BENCH_SETTINGS
+
+DERIVED_GRAPH = ox.NamedNode("urn:bench:derived")
+SEPARATOR = " => "
+
+
+def best_of(runs: int, work: Callable[[], list[str]]) -> tuple[float, list[str]]:
+    """The least CPU time of `runs` calls of `work`, and what the last call returned."""
+    best, result = float("inf"), []
+    for _ in range(runs):
+        started = time.process_time()
+        result = work()
+        best = min(best, time.process_time() - started)
+    return best, result
+
+
+def solutions(store: ox.Store, query: str, **options: object) -> list[str]:
+    """A query's solutions (or triples) as sorted text, to compare two ways of writing it."""
+    return sorted(map(str, store.query(query, **options)))
+
+
+def catalog_queries(kb: KnowledgeBase) -> Iterator[tuple[str, str, str]]:
+    """(rule or derivation, kind, query) for every query the fast engine runs."""
+    for derivation in kb.plan.derivations:
+        yield derivation.shape.rsplit("#", 1)[-1], "derivation", derivation.query
+    for shape in kb.plan.shapes:
+        for constraint in shape.sparql:
+            yield shape.rule_id, "constraint", constraint.query
+        for target in shape.targets.queries:
+            yield shape.rule_id, "target", target
+
+
+def read_replacements(path: Path) -> list[tuple[str, str]]:
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if SEPARATOR in line:
+            old, new = line.split(SEPARATOR, 1)
+            pairs.append((old.strip(), new.strip()))
+    return pairs
+
+
+def rewrite(store: ox.Store, kb: KnowledgeBase, replacements: list[tuple[str, str]], runs: int) -> None:
+    before_total = after_total = 0.0
+    for name, kind, query in catalog_queries(kb):
+        changed = query
+        for old, new in replacements:
+            changed = changed.replace(old, new)
+        if changed == query:
+            continue
+        before, old_rows = best_of(runs, lambda q=query: solutions(store, q))
+        after, new_rows = best_of(runs, lambda q=changed: solutions(store, q))
+        before_total, after_total = before_total + before, after_total + after
+        same = "same solutions" if old_rows == new_rows else "DIFFERENT solutions"
+        print(f"{name} {kind}: {before:.3f} -> {after:.3f} s, {len(old_rows)} rows, {same}")
+    print(f"total: {before_total:.3f} -> {after_total:.3f} s")
+
+
+def derive(store: ox.Store, kb: KnowledgeBase, graph: ox.NamedNode | None) -> float:
+    """Add the derived facts as the engine does (graph None: an INSERT into the default graph), or as CONSTRUCT
+    results over data and derived facts, added to `graph`. CPU seconds."""
+    started = time.process_time()
+    for derivation in kb.plan.derivations:
+        insert = as_insert(derivation.query) if graph is None else None
+        if insert is not None:
+            store.update(insert)
+            continue
+        default = None if graph is None else [ox.DefaultGraph(), graph]
+        found = list(store.query(derivation.query, default_graph=default))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in found)
+    return time.process_time() - started
+
+
+def derived_graph(source: Path, kb: KnowledgeBase, options: Options, runs: int) -> None:
+    together = validation_store(source, options, BENCH_SETTINGS, kb, derived=False)
+    apart = validation_store(source, options, BENCH_SETTINGS, kb, derived=False)
+    print(
+        f"derivations: {derive(together, kb, None):.3f} s into the default graph, "
+        f"{derive(apart, kb, DERIVED_GRAPH):.3f} s into a graph of their own"
+    )
+    union = [ox.DefaultGraph(), DERIVED_GRAPH]
+    totals = [0.0, 0.0, 0.0]
+    for shape in kb.plan.shapes:
+        for constraint in shape.sparql:
+            query = constraint.query
+            timed = [
+                best_of(runs, lambda q=query: solutions(together, q)),
+                best_of(runs, lambda q=query: solutions(apart, q, default_graph=union)),
+                best_of(runs, lambda q=query: solutions(apart, q)),
+            ]
+            totals = [total + seconds for total, (seconds, _) in zip(totals, timed, strict=True)]
+            same = "same" if timed[0][1] == timed[1][1] else "DIFFERENT"
+            print(
+                f"{shape.rule_id}: one graph {timed[0][0]:.3f}, union {timed[1][0]:.3f} ({same} solutions), "
+                f"data alone {timed[2][0]:.3f} s"
+            )
+    print(f"total: one graph {totals[0]:.3f}, union {totals[1]:.3f}, data alone {totals[2]:.3f} s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 11, 25))
+    parser.add_argument("--runs", type=int, default=2, help="best of this many runs per query")
+    commands = parser.add_subparsers(dest="command", required=True)
+    rewriting = commands.add_parser("rewrite", help="queries before and after text replacements")
+    rewriting.add_argument("file", type=Path)
+    rewriting.add_argument("replacements", type=Path)
+    apart = commands.add_parser("derived-graph", help="derived facts in a named graph of their own")
+    apart.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    kb = knowledge_base()
+    options = Options(as_of=args.as_of)
+    if args.command == "rewrite":
+        store = validation_store(args.file, options, BENCH_SETTINGS, kb)
+        rewrite(store, kb, read_replacements(args.replacements), args.runs)
+    else:
+        derived_graph(args.file, kb, options, args.runs)
+
+
+if __name__ == "__main__":
+    main()
