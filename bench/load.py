@@ -21,9 +21,7 @@ import contextlib
 import os
 import random
 import shlex
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +33,7 @@ from pathlib import Path
 import httpx
 
 from bench.machine import describe
+from bench.oxigraph_server import OxigraphServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_graphs"
@@ -83,16 +82,10 @@ class LoadResult:
 # ---------------------------------------------------------------- the service
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def service(settings: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
     """`advisor serve` on a free loopback port with a fresh data directory: (its URL, its process group)."""
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="advisor-load-") as work:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
         env |= {"ADVISOR_LOG_LEVEL": "warning", "ADVISOR_SAMPLES_DIR": str(SAMPLES)}
@@ -118,42 +111,11 @@ def service(settings: dict[str, str] | None = None) -> Iterator[tuple[str, int]]
                 os.killpg(process.pid, signal.SIGKILL)
 
 
-def _oxigraph() -> str:
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if found is None:
-        raise RuntimeError("--replicas needs the oxigraph command: pip install oxigraph (a dev dependency)")
-    return found
-
-
 @contextlib.contextmanager
 def remote_store() -> Iterator[tuple[dict[str, str], int]]:
     """`oxigraph serve` on a free port and a fresh directory: (the services' store settings, its process group)."""
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="advisor-load-store-") as work:
-        command = [_oxigraph(), "serve", "--location", work, "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                        break
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("oxigraph serve did not start")
-                time.sleep(0.05)
-            settings = {"store_query_url": f"{url}/query", "store_update_url": f"{url}/update"}
-            yield settings | {"store_graph_url": f"{url}/store"}, process.pid
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with tempfile.TemporaryDirectory(prefix="advisor-load-store-") as work, OxigraphServer(Path(work)) as store:
+        yield store.settings, store.group
 
 
 @contextlib.contextmanager
