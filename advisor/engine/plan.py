@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
-from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from advisor.engine.templates import template_predicates
 from advisor.errors import KnowledgeBaseError
 from advisor.namespaces import HVS
 
@@ -84,12 +84,6 @@ class Derivation:
     targets: Targets
     query: str
     predicates: frozenset[str] = frozenset()  # the predicates of its CONSTRUCT template
-
-
-def template_predicates(query: str) -> frozenset[str]:
-    """The IRIs in predicate position of a CONSTRUCT query's template."""
-    template = prepareQuery(query).algebra["template"] or ()
-    return frozenset(str(p) for _, p, _ in template if isinstance(p, URIRef))
 
 
 @dataclass(frozen=True)
