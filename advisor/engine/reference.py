@@ -20,6 +20,7 @@ from rdflib.plugins.sparql import processor
 
 from advisor.engine.results import EngineOutput, RawResult
 from advisor.namespaces import HVS
+from advisor.rdf_terms import rdflib_term
 from advisor.report import Term
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
@@ -67,24 +68,12 @@ def result_term(term: URIRef | BNode | Literal) -> Term:
     return Term(kind="literal", value=str(term), datatype=None if datatype == _XSD_STRING else datatype)
 
 
-def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
-    """The rdflib term for an Oxigraph term, as it is: blank node ids and lexical forms are kept (rdflib's
-    parsers would rename blank nodes and normalise literals, so the engines would see different terms)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-
-
 def _to_rdflib(store: ox.Store) -> Graph:
+    """The store as an rdflib graph, its terms as they are: blank node ids and lexical forms are kept (rdflib's
+    parsers would rename blank nodes and normalise literals, so the engines would see different terms)."""
     graph = Graph()
     for quad in store:
-        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+        graph.add((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object, normalize=False)))
     return graph
 
 

@@ -53,7 +53,7 @@ def test_a_broken_bundled_shape_exits_3_naming_the_file(installed: Path, tmp_pat
     completed = _run_copy(installed, tmp_path, "validate", "clean.ttl", "--as-of", "2026-11-25")
     assert completed.returncode == EXIT_BROKEN_INSTALLATION, completed.stderr
     assert "Traceback" not in completed.stderr
-    assert completed.stderr.startswith(f"error: the installation is broken: {broken} cannot be read (BadSyntax: ")
+    assert completed.stderr.startswith(f"error: the installation is broken: {broken} cannot be read (SyntaxError: ")
     assert completed.stderr.rstrip().endswith("reinstall the advisor")
     assert completed.stdout == ""
 
