@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 import advisor
 from advisor.config import Settings, get_settings
+from advisor.render import load_renderers
 from api import problems
 from api.authors import AUTHOR_HEADER
 from api.deps import API_KEY_HEADER, check_api_key
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        load_renderers()
         await service.start()
         try:
             yield

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 
 from advisor.errors import InputError
-from advisor.render.csv import render_csv, render_csv_many
-from advisor.render.html import render_html, render_html_many
-from advisor.render.json_report import render_json, render_json_many
-from advisor.render.junit import render_junit, render_junit_many
-from advisor.render.markdown import render_markdown, render_markdown_many
-from advisor.render.sarif import render_sarif, render_sarif_many
-from advisor.render.shacl import render_shacl, render_shacl_jsonld, render_shacl_jsonld_many, render_shacl_many
-from advisor.render.text import render_text
 from advisor.report import Report
+
+
+def _lazy(module: str, function: str) -> Callable[..., bytes]:
+    """A renderer imported on its first call: a command that writes JSON does not load Jinja (HTML) or rich
+    (text), which take a tenth of a second of every start."""
+
+    def call(*args: object, **options: object) -> bytes:
+        return getattr(import_module(f"advisor.render.{module}"), function)(*args, **options)
+
+    call.__name__ = call.__qualname__ = function
+    return call
 
 
 @dataclass(frozen=True)
@@ -38,14 +42,20 @@ class OutputFormat:
 
 
 def _json_one(report: Report, *, source_text: str | None = None) -> bytes:
+    from advisor.render.json_report import render_json
+
     return render_json(report)  # json.dumps(report.contract(), indent=2, ensure_ascii=False) + "\n", only faster
 
 
 def _json_many(reports: Sequence[Report], *, source_texts: dict[str, str] | None = None) -> bytes:
+    from advisor.render.json_report import render_json_many
+
     return render_json_many(reports)  # the list of {"file": source, **contract}, as json.dumps writes it
 
 
 def _text_one(report: Report, *, source_text: str | None = None, color: bool = False) -> bytes:
+    from advisor.render.text import render_text
+
     return render_text(report, color=color).encode("utf-8")
 
 
@@ -73,8 +83,8 @@ register(
         "markdown",
         "text/markdown",
         ".md",
-        render_markdown,
-        render_markdown_many,
+        _lazy("markdown", "render_markdown"),
+        _lazy("markdown", "render_markdown_many"),
         "for tickets and wikis",
         shows_inventory=True,
         shows_blast_radius=True,
@@ -85,21 +95,30 @@ register(
         "html",
         "text/html",
         ".html",
-        render_html,
-        render_html_many,
+        _lazy("html", "render_html"),
+        _lazy("html", "render_html_many"),
         "one self-contained page with a diagram",
         shows_inventory=True,
         shows_blast_radius=True,
     )
 )
-register(OutputFormat("shacl", "text/turtle", ".ttl", render_shacl, render_shacl_many, "W3C SHACL validation report"))
+register(
+    OutputFormat(
+        "shacl",
+        "text/turtle",
+        ".ttl",
+        _lazy("shacl", "render_shacl"),
+        _lazy("shacl", "render_shacl_many"),
+        "W3C SHACL validation report",
+    )
+)
 register(
     OutputFormat(
         "shacl-jsonld",
         "application/ld+json",
         ".jsonld",
-        render_shacl_jsonld,
-        render_shacl_jsonld_many,
+        _lazy("shacl", "render_shacl_jsonld"),
+        _lazy("shacl", "render_shacl_jsonld_many"),
         "W3C SHACL validation report in JSON-LD",
     )
 )
@@ -108,8 +127,8 @@ register(
         "sarif",
         "application/sarif+json",
         ".sarif",
-        render_sarif,
-        render_sarif_many,
+        _lazy("sarif", "render_sarif"),
+        _lazy("sarif", "render_sarif_many"),
         "SARIF 2.1.0 for code scanning",
         reports_input_errors=True,
     )
@@ -119,13 +138,17 @@ register(
         "junit",
         "application/xml",
         ".xml",
-        render_junit,
-        render_junit_many,
+        _lazy("junit", "render_junit"),
+        _lazy("junit", "render_junit_many"),
         "JUnit XML for CI",
         reports_input_errors=True,
     )
 )
-register(OutputFormat("csv", "text/csv", ".csv", render_csv, render_csv_many, "one row per finding"))
+register(
+    OutputFormat(
+        "csv", "text/csv", ".csv", _lazy("csv", "render_csv"), _lazy("csv", "render_csv_many"), "one row per finding"
+    )
+)
 
 
 def get_format(name: str) -> OutputFormat:
@@ -151,11 +174,27 @@ def render_many(reports: Sequence[Report], name: str, **options: object) -> byte
     return fmt.render_many(reports, **options)
 
 
+def load_renderers() -> None:
+    """Import every renderer now (the service, so that no request pays for a first import)."""
+    for module in ("csv", "html", "json_report", "junit", "markdown", "sarif", "shacl", "text"):
+        import_module(f"advisor.render.{module}")
+
+
+def __getattr__(name: str) -> object:
+    """`render_text`, imported when asked for (rich is slow to import)."""
+    if name == "render_text":
+        from advisor.render.text import render_text
+
+        return render_text
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "FORMATS",
     "OutputFormat",
     "format_for_media_type",
     "get_format",
+    "load_renderers",
     "register",
     "render",
     "render_many",
