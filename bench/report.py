@@ -290,6 +290,8 @@ def _comparison_section(results: dict) -> list[str]:
              "|---:|---:|---:|---:|---|---:|---:|---:|"]
     fast = {run["vms"]: run for run in results["fast"]}
     sizes = sorted({r["vms"] for r in results.get("reference", [])} | {r["vms"] for r in results.get("topbraid", [])})
+    if not sizes:
+        return [*lines[:-2], "Not run this time (`--reference-sizes ''`; `--no-topbraid` or `--topbraid-sizes ''`)."]
     for vms in sizes:
         run = fast.get(vms)
         seconds = run["parse"] + run["validate"] if run else None
