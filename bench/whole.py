@@ -9,6 +9,7 @@ that bulk-loads it into a pyoxigraph store (the load itself is timed, without th
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -84,8 +85,12 @@ def measure(path: Path, as_of: str = "2026-11-25") -> Whole:
 
 
 def main(argv: list[str] | None = None) -> int:
-    for name in argv if argv is not None else sys.argv[1:]:
-        whole = measure(Path(name))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Turtle estates to validate")
+    parser.add_argument("--as-of", default="2026-11-25", help="the validation date (default: the benchmarks')")
+    args = parser.parse_args(argv)
+    for path in args.files:
+        whole = measure(path, args.as_of)
         sys.stdout.write(json.dumps({**asdict(whole), "ratio": whole.ratio, "cpu_ratio": whole.cpu_ratio}) + "\n")
     return 0
 
