@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,20 +26,10 @@ import pyoxigraph as ox
 from advisor.engine.fast import as_insert
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.pipeline import Options, validation_store
-from bench.measure import BENCH_SETTINGS
+from bench.measure import BENCH_SETTINGS, best_cpu_seconds
 
 DERIVED_GRAPH = ox.NamedNode("urn:bench:derived")
 SEPARATOR = " => "
-
-
-def best_of(runs: int, work: Callable[[], list[str]]) -> tuple[float, list[str]]:
-    """The least CPU time of `runs` calls of `work`, and what the last call returned."""
-    best, result = float("inf"), []
-    for _ in range(runs):
-        started = time.process_time()
-        result = work()
-        best = min(best, time.process_time() - started)
-    return best, result
 
 
 def solutions(store: ox.Store, query: str, **options: object) -> list[str]:
@@ -75,8 +65,8 @@ def rewrite(store: ox.Store, kb: KnowledgeBase, replacements: list[tuple[str, st
             changed = changed.replace(old, new)
         if changed == query:
             continue
-        before, old_rows = best_of(runs, lambda q=query: solutions(store, q))
-        after, new_rows = best_of(runs, lambda q=changed: solutions(store, q))
+        before, old_rows = best_cpu_seconds(lambda q=query: solutions(store, q), runs)
+        after, new_rows = best_cpu_seconds(lambda q=changed: solutions(store, q), runs)
         before_total, after_total = before_total + before, after_total + after
         same = "same solutions" if old_rows == new_rows else "DIFFERENT solutions"
         print(f"{name} {kind}: {before:.3f} -> {after:.3f} s, {len(old_rows)} rows, {same}")
@@ -111,9 +101,9 @@ def derived_graph(source: Path, kb: KnowledgeBase, options: Options, runs: int) 
         for constraint in shape.sparql:
             query = constraint.query
             timed = [
-                best_of(runs, lambda q=query: solutions(together, q)),
-                best_of(runs, lambda q=query: solutions(apart, q, default_graph=union)),
-                best_of(runs, lambda q=query: solutions(apart, q)),
+                best_cpu_seconds(lambda q=query: solutions(together, q), runs),
+                best_cpu_seconds(lambda q=query: solutions(apart, q, default_graph=union), runs),
+                best_cpu_seconds(lambda q=query: solutions(apart, q), runs),
             ]
             totals = [total + seconds for total, (seconds, _) in zip(totals, timed, strict=True)]
             same = "same" if timed[0][1] == timed[1][1] else "DIFFERENT"

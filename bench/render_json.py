@@ -12,31 +12,18 @@ import argparse
 import datetime as dt
 import json
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from advisor import pipeline
 from advisor.pipeline import Extras, Options
 from advisor.render import get_format, render
 from advisor.report import Report
-from bench.measure import BENCH_SETTINGS
+from bench.measure import BENCH_SETTINGS, best_cpu_seconds
 
 
 def contract_dumps(report: Report) -> bytes:
     """The JSON report as the contract defines it: what the renderer must produce, byte for byte."""
     return (json.dumps(report.contract(), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def best_cpu_seconds(work: Callable[[], bytes], runs: int) -> tuple[float, bytes]:
-    """The least CPU time of `runs` calls of `work`, and what the last call returned."""
-    best = float("inf")
-    body = b""
-    for _ in range(runs):
-        started = time.process_time()
-        body = work()
-        best = min(best, time.process_time() - started)
-    return best, body
 
 
 def validated_report(path: Path, as_of: dt.date) -> Report:
