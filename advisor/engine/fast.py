@@ -114,7 +114,7 @@ class FastEngine:
         """Derive the shared facts, then evaluate every shape (in `threads` threads: Oxigraph evaluates queries
         without holding Python's lock, and the store only is read from then on). Results keep the plan's order."""
         output = EngineOutput(results=[], labels={})
-        self._derive(store, output)
+        self.derive(store, output)
         instances = _InstanceCache(store)
         named: dict[str, Term] = {}
 
@@ -142,7 +142,8 @@ class FastEngine:
         output.phase_seconds["labels"] = time.perf_counter() - started
         return output
 
-    def _derive(self, store: ox.Store, output: EngineOutput) -> None:
+    def derive(self, store: ox.Store, output: EngineOutput) -> None:
+        """Add the facts every rule shares to the store, each derivation's seconds to the output's phases."""
         for prepared in self._derivations:
             started = time.perf_counter()
             if prepared.insert is not None:
