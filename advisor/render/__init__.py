@@ -16,10 +16,15 @@ from importlib import import_module
 from advisor.errors import InputError
 from advisor.report import Report
 
+# The renderer modules, imported on first use (load_renderers imports them all): the two the adapters below
+# import, and each one _lazy names.
+_RENDERER_MODULES = {"json_report", "text"}
+
 
 def _lazy(module: str, function: str) -> Callable[..., bytes]:
     """A renderer imported on its first call: a command that writes JSON does not load Jinja (HTML) or rich
     (text), which take a tenth of a second of every start."""
+    _RENDERER_MODULES.add(module)
 
     def call(*args: object, **options: object) -> bytes:
         return getattr(import_module(f"advisor.render.{module}"), function)(*args, **options)
@@ -176,7 +181,7 @@ def render_many(reports: Sequence[Report], name: str, **options: object) -> byte
 
 def load_renderers() -> None:
     """Import every renderer now (the service, so that no request pays for a first import)."""
-    for module in ("csv", "html", "json_report", "junit", "markdown", "sarif", "shacl", "text"):
+    for module in sorted(_RENDERER_MODULES):
         import_module(f"advisor.render.{module}")
 
 
