@@ -27,6 +27,7 @@ from advisor.engine.fast import FastEngine
 from advisor.engine.results import EngineOutput
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.pipeline import Options, validation_store
+from bench.generate import DEFAULT_AS_OF
 from bench.measure import BENCH_SETTINGS, best_cpu_seconds
 
 DERIVED_GRAPH = ox.NamedNode("urn:bench:derived")
@@ -115,7 +116,7 @@ def derived_graph(source: Path, kb: KnowledgeBase, options: Options, runs: int) 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 11, 25))
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=DEFAULT_AS_OF)
     parser.add_argument("--runs", type=int, default=2, help="best of this many runs per query")
     commands = parser.add_subparsers(dest="command", required=True)
     rewriting = commands.add_parser("rewrite", help="queries before and after text replacements")

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench import child
+from bench.generate import DEFAULT_AS_OF
 
 ROOT = Path(__file__).resolve().parent.parent
 # Estates of 50,000 VMs and more are larger than the default limits of a request and of a graph.
@@ -67,7 +68,7 @@ def advisor_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "advisor.cli"]
 
 
-def measure(path: Path, as_of: str = "2026-11-25") -> Whole:
+def measure(path: Path, as_of: str = DEFAULT_AS_OF.isoformat()) -> Whole:
     with tempfile.TemporaryFile() as out:
         seconds, cpu, rss, status = _run(
             [*advisor_command(), "validate", str(path), "--format", "json", "--as-of", as_of], out)
@@ -87,7 +88,7 @@ def measure(path: Path, as_of: str = "2026-11-25") -> Whole:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Turtle estates to validate")
-    parser.add_argument("--as-of", default="2026-11-25", help="the validation date (default: the benchmarks')")
+    parser.add_argument("--as-of", default=DEFAULT_AS_OF.isoformat(), help="the validation date (default: %(default)s)")
     args = parser.parse_args(argv)
     for path in args.files:
         whole = measure(path, args.as_of)
