@@ -28,6 +28,13 @@ class KnowledgeBase:
     plan: ShapePlan
     defined_terms: frozenset[str]  # every hv: IRI the ontology defines
     parameters: dict[str, Parameter] = field(default_factory=dict)  # rule parameters the shapes name, by key
+    ontology_quads: tuple[ox.Quad, ...] = field(init=False, repr=False, compare=False)  # the same, in the default graph
+
+    def __post_init__(self) -> None:
+        # Built once: every validation adds the ontology to its store, and building a thousand quads in Python
+        # took longer than adding them.
+        quads = tuple(ox.Quad(t.subject, t.predicate, t.object) for t in self.ontology_triples)
+        object.__setattr__(self, "ontology_quads", quads)
 
     def rule(self, rule_id: str) -> Rule | None:
         return self.catalog.get(rule_id.upper())

@@ -53,7 +53,7 @@ def query_store(
         return validation_store(graph, Options(as_of=as_of), settings or get_settings(), kb)
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in kb.ontology_triples)
+    store.extend(kb.ontology_quads)
     return store
 
 

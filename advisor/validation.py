@@ -63,7 +63,7 @@ def build_store(
     for predicate in sorted(p for p in kb.plan.derived_predicates if p.startswith(HVS_IRI)):
         for quad in list(store.quads_for_pattern(None, ox.NamedNode(predicate), None)):
             store.remove(quad)
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in kb.ontology_triples)
+    store.extend(kb.ontology_quads)
     store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in _context_triples(as_of, kb, parameters or {}))
     return store
 
