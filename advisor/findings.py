@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from advisor.catalog import Rule
 from advisor.engine.results import EngineOutput, RawResult
@@ -39,6 +40,7 @@ def display(key: str | None, labels: dict[str, str]) -> str:
     return key
 
 
+@lru_cache(maxsize=4096)  # the same misspelt terms come back in every validation of an estate
 def closest_term(term: str, defined: frozenset[str]) -> str | None:
     """The defined hv: term closest to an unknown one (case-insensitive), for a did-you-mean."""
     if not term.startswith(HV_IRI):
