@@ -116,13 +116,12 @@ class Facts:
 
 
 def _select(store: ox.Store, text: str) -> list[tuple[str, ...]]:
-    solutions = store.query(text, prefixes=PREFIXES)
-    names = [v.value for v in solutions.variables]
+    """The rows of a query whose variables are all bound, each value as its key (a literal: its text)."""
     rows = []
-    for solution in solutions:
-        values = [solution[n] for n in names]
-        if all(v is not None for v in values):
-            rows.append(tuple(v.value if isinstance(v, ox.Literal) else key(v) for v in values))
+    for solution in store.query(text, prefixes=PREFIXES):
+        values = tuple(solution)  # in the order of the query's variables, None where unbound
+        if None not in values:
+            rows.append(tuple(map(key, values)))
     return rows
 
 
