@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import tomllib
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -115,14 +116,12 @@ class Facts:
         return next((k.name for k in rules().kinds if self.is_a(node, k.shows)), None)
 
 
-def _select(store: ox.Store, text: str) -> list[tuple[str, ...]]:
-    """The rows of a query whose variables are all bound, each value as its key (a literal: its text)."""
-    rows = []
+def _select(store: ox.Store, text: str) -> Iterator[tuple[str, ...]]:
+    """The rows of a query whose variables are all bound, each value as its key (a literal: its text), one by one."""
     for solution in store.query(text, prefixes=PREFIXES):
         values = tuple(solution)  # in the order of the query's variables, None where unbound
         if None not in values:
-            rows.append(tuple(map(key, values)))
-    return rows
+            yield tuple(map(key, values))
 
 
 def _utc(text: str) -> dt.datetime | None:
