@@ -15,6 +15,7 @@ from rdflib.namespace import XSD
 from advisor.config import default_engine_threads
 from advisor.engine.fast import FastEngine
 from advisor.findings import build_findings
+from advisor.heap import release_freed_memory
 from advisor.inventory import Inventory, build_inventory
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.loading import ParsedGraph
@@ -129,6 +130,8 @@ def validate(
     store = phases.time("store", lambda: build_store(graph, kb, as_of, parameters))
     threads = 1 if len(graph) < PARALLEL_FROM_TRIPLES else threads or default_engine_threads()
     output = phases.time("engine", lambda: _engine(engine, kb, threads).run(store))
+    if threads > 1:  # the rule threads' arenas hold their freed query results: give them back before what follows
+        release_freed_memory()
     did_you_mean = frozenset(rule.id for rule in kb.catalog.values() if rule.did_you_mean)
     findings, errors = phases.time(
         "findings", lambda: build_findings(output, kb.catalog, did_you_mean, kb.defined_terms)

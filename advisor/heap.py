@@ -1,0 +1,37 @@
+"""Freed heap memory back to the operating system, where the C library can do it (glibc's malloc_trim).
+
+glibc gives each thread that allocates an arena of its own and keeps what is freed there for later use. After a
+large validation, the engine's threads leave tens of megabytes of freed query results in their arenas; the
+main thread (the blast radius, the report) cannot reuse them, so the process's resident memory only grows.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+from collections.abc import Callable
+from functools import cache
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS, Windows)."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+    return trim
+
+
+def release_freed_memory() -> bool:
+    """Return the free memory of every arena to the operating system; False where the C library cannot."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
