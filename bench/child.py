@@ -25,15 +25,21 @@ class Finished:
     timed_out: bool
 
 
-def high_water_mib(pid: int | str = "self") -> float | None:
-    """VmHWM of a process in MiB, or None once it is gone (or where /proc has no such field)."""
+def status_mib(field: str, pid: int | str = "self") -> float | None:
+    """A memory field of /proc/PID/status (VmHWM, VmRSS) in MiB, or None once the process is gone (or where /proc
+    has no such field)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         return None
     return None
+
+
+def high_water_mib(pid: int | str = "self") -> float | None:
+    """VmHWM of a process in MiB, or None once it is gone (or where /proc has no such field)."""
+    return status_mib("VmHWM", pid)
 
 
 def run(command: list[str], *, cap: float | None = None, **popen: object) -> Finished:

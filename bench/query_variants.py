@@ -9,6 +9,9 @@ Two questions the speed work keeps asking, each answered on a real validation st
   against the compiled query (prefixes applied, `$this` written `?this`); other lines are ignored.
 - `derived-graph FILE`: the derived facts kept in a named graph of their own instead of the default graph:
   the derivations, then every constraint query over the union of both graphs and over the data alone.
+- `memory FILE [--rules ID,...]`: every constraint and SPARQL target query on its own, largest memory step first:
+  how far it raised the process's peak resident set above what it held before (Linux: freed memory is given
+  back and the peak reset before each query, so that a step is the query's own).
 
 One line per query on standard output, then the totals. Nothing here changes a shape.
 """
@@ -25,8 +28,10 @@ import pyoxigraph as ox
 
 from advisor.engine.fast import FastEngine
 from advisor.engine.results import EngineOutput
+from advisor.heap import release_freed_memory
 from advisor.knowledge import KnowledgeBase, knowledge_base
 from advisor.pipeline import Options, validation_store
+from bench.child import status_mib
 from bench.generate import DEFAULT_AS_OF
 from bench.measure import BENCH_SETTINGS, best_cpu_seconds
 
@@ -114,6 +119,33 @@ def derived_graph(source: Path, kb: KnowledgeBase, options: Options, runs: int) 
     print(f"total: one graph {totals[0]:.3f}, union {totals[1]:.3f}, data alone {totals[2]:.3f} s")
 
 
+def restart_peak() -> float:
+    """Give freed memory back and restart this process's peak resident set from what it holds now (its MiB)."""
+    release_freed_memory()
+    try:
+        Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+        resident = status_mib("VmRSS")
+    except OSError:
+        resident = None
+    if resident is None:
+        raise SystemExit("memory steps need Linux's /proc/self/clear_refs and /proc/self/status")
+    return resident
+
+
+def memory(store: ox.Store, kb: KnowledgeBase, rules: frozenset[str]) -> None:
+    steps = []
+    for name, kind, query in catalog_queries(kb):
+        if kind == "derivation" or (rules and name not in rules):
+            continue
+        resident = restart_peak()
+        started = time.process_time()
+        count = sum(1 for _ in store.query(query))
+        seconds = time.process_time() - started
+        steps.append(((status_mib("VmHWM") or resident) - resident, seconds, name, kind, count))
+    for step, seconds, name, kind, count in sorted(steps, key=lambda row: -row[0]):
+        print(f"{name} {kind}: +{step:.1f} MiB, {seconds:.3f} s, {count} rows")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=DEFAULT_AS_OF)
@@ -124,12 +156,18 @@ def main(argv: list[str] | None = None) -> None:
     rewriting.add_argument("replacements", type=Path)
     apart = commands.add_parser("derived-graph", help="derived facts in a named graph of their own")
     apart.add_argument("file", type=Path)
+    steps = commands.add_parser("memory", help="each query's own memory step, largest first")
+    steps.add_argument("file", type=Path)
+    steps.add_argument("--rules", default="", help="only these rules (comma-separated ids)")
     args = parser.parse_args(argv)
     kb = knowledge_base()
     options = Options(as_of=args.as_of)
     if args.command == "rewrite":
         store = validation_store(args.file, options, BENCH_SETTINGS, kb)
         rewrite(store, kb, read_replacements(args.replacements), args.runs)
+    elif args.command == "memory":
+        store = validation_store(args.file, options, BENCH_SETTINGS, kb)
+        memory(store, kb, frozenset(rule for rule in args.rules.split(",") if rule))
     else:
         derived_graph(args.file, kb, options, args.runs)
 

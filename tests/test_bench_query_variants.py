@@ -40,3 +40,12 @@ def test_derived_facts_in_their_own_graph_give_the_same_solutions_over_the_union
     rules = lines[1:-1]
     assert any(line.startswith("COV-001: ") for line in rules)
     assert all("(same solutions)" in line for line in rules)
+
+
+def test_memory_steps_name_each_query_of_the_rules_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    query_variants.main(["memory", str(SAMPLE), "--rules", "DQ-003,COV-009"])
+    lines = capsys.readouterr().out.splitlines()
+    kinds = sorted(line.split(":")[0] for line in lines)
+    assert kinds == ["COV-009 constraint", "COV-009 target", "DQ-003 constraint", "DQ-003 constraint",
+                     "DQ-003 constraint", "DQ-003 target"]
+    assert all(line.split(": +")[1].split(" MiB, ")[1].endswith(" rows") for line in lines)
