@@ -8,19 +8,19 @@ main thread (the blast radius, the report) cannot reuse them, so the process's r
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import sys
 from collections.abc import Callable
 from functools import cache
 
 
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None where the C library has none (musl, macOS, Windows)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
+    """glibc's malloc_trim from the C library the interpreter already runs on, or None where it has none (musl,
+    macOS, Windows)."""
+    if not sys.platform.startswith("linux"):
         return None
     try:
-        trim = ctypes.CDLL(name).malloc_trim
+        trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         return None
     trim.argtypes = [ctypes.c_size_t]
