@@ -23,12 +23,12 @@ from advisor.resources import ontology_file, rule_vocabulary_file, shapes_dir
 class KnowledgeBase:
     ontology: Graph  # hv: ontology and the hvs: rule vocabulary
     shapes: Graph  # every shape file under shapes/
-    ontology_triples: tuple[ox.Triple, ...]  # the ontology, ready to add to a validation store
+    ontology_triples: tuple[ox.Triple, ...]  # the ontology as Oxigraph triples
     catalog: dict[str, Rule]
     plan: ShapePlan
     defined_terms: frozenset[str]  # every hv: IRI the ontology defines
     parameters: dict[str, Parameter] = field(default_factory=dict)  # rule parameters the shapes name, by key
-    ontology_quads: tuple[ox.Quad, ...] = field(init=False, repr=False, compare=False)  # the same, in the default graph
+    ontology_quads: tuple[ox.Quad, ...] = field(init=False, repr=False, compare=False)  # ready to add to a store
 
     def __post_init__(self) -> None:
         # Built once: every validation adds the ontology to its store, and building a thousand quads in Python

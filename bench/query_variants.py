@@ -1,6 +1,6 @@
 """Measure a rule's SPARQL written another way before changing a shape: `python -m bench.query_variants ...`.
 
-Two questions the speed work keeps asking, each answered on a real validation store (the one
+Three questions the speed work keeps asking, each answered on a real validation store (the one
 `advisor query --derived` would scan, from `advisor.pipeline.validation_store`):
 
 - `rewrite FILE REPLACEMENTS`: every constraint, SPARQL target and derivation query of the catalog that a
@@ -13,7 +13,7 @@ Two questions the speed work keeps asking, each answered on a real validation st
   how far it raised the process's peak resident set above what it held before (Linux: freed memory is given
   back and the peak reset before each query, so that a step is the query's own).
 
-One line per query on standard output, then the totals. Nothing here changes a shape.
+One line per query on standard output (then the totals, for the timings). Nothing here changes a shape.
 """
 
 from __future__ import annotations
@@ -133,6 +133,7 @@ def restart_peak() -> float:
 
 
 def memory(store: ox.Store, kb: KnowledgeBase, rules: frozenset[str]) -> None:
+    """Each constraint and SPARQL target query of `rules` (all when empty) run once, largest memory step first."""
     steps = []
     for name, kind, query in catalog_queries(kb):
         if kind == "derivation" or (rules and name not in rules):
@@ -141,7 +142,7 @@ def memory(store: ox.Store, kb: KnowledgeBase, rules: frozenset[str]) -> None:
         started = time.process_time()
         count = sum(1 for _ in store.query(query))
         seconds = time.process_time() - started
-        steps.append(((status_mib("VmHWM") or resident) - resident, seconds, name, kind, count))
+        steps.append((max(0.0, (status_mib("VmHWM") or resident) - resident), seconds, name, kind, count))
     for step, seconds, name, kind, count in sorted(steps, key=lambda row: -row[0]):
         print(f"{name} {kind}: +{step:.1f} MiB, {seconds:.3f} s, {count} rows")
 
@@ -167,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
         rewrite(store, kb, read_replacements(args.replacements), args.runs)
     elif args.command == "memory":
         store = validation_store(args.file, options, BENCH_SETTINGS, kb)
-        memory(store, kb, frozenset(rule for rule in args.rules.split(",") if rule))
+        memory(store, kb, frozenset(rule.strip().upper() for rule in args.rules.split(",") if rule.strip()))
     else:
         derived_graph(args.file, kb, options, args.runs)
 
