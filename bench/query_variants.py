@@ -163,14 +163,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     kb = knowledge_base()
     options = Options(as_of=args.as_of)
-    if args.command == "rewrite":
-        store = validation_store(args.file, options, BENCH_SETTINGS, kb)
-        rewrite(store, kb, read_replacements(args.replacements), args.runs)
-    elif args.command == "memory":
-        store = validation_store(args.file, options, BENCH_SETTINGS, kb)
-        memory(store, kb, frozenset(rule.strip().upper() for rule in args.rules.split(",") if rule.strip()))
-    else:
+    if args.command == "derived-graph":  # builds its own stores, without and with a graph for the derived facts
         derived_graph(args.file, kb, options, args.runs)
+        return
+    store = validation_store(args.file, options, BENCH_SETTINGS, kb)
+    if args.command == "rewrite":
+        rewrite(store, kb, read_replacements(args.replacements), args.runs)
+    else:
+        memory(store, kb, frozenset(rule.strip().upper() for rule in args.rules.split(",") if rule.strip()))
 
 
 if __name__ == "__main__":
